@@ -1,0 +1,48 @@
+package imagefmt
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// The formats easel reads and writes.
+const (
+	PNG  = "png"
+	JPEG = "jpeg"
+	WebP = "webp"
+)
+
+// DefaultQuality is the JPEG and WebP quality Encode uses when given 0.
+const DefaultQuality = 90
+
+// MaxPixels is the largest image, in pixels, that Decode accepts: 8192x8192.
+// A larger image is refused before any pixel memory is allocated.
+const MaxPixels = 8192 * 8192
+
+// FormatFromPath returns the format a path's extension names (.png, .jpg,
+// .jpeg, .webp; any case), and false for any other extension.
+func FormatFromPath(path string) (string, bool) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".png":
+		return PNG, true
+	case ".jpg", ".jpeg":
+		return JPEG, true
+	case ".webp":
+		return WebP, true
+	}
+	return "", false
+}
+
+// MediaType returns the media type of a format ("image/png", "image/jpeg",
+// "image/webp"), or "" for an unknown format.
+func MediaType(format string) string {
+	switch format {
+	case PNG:
+		return "image/png"
+	case JPEG:
+		return "image/jpeg"
+	case WebP:
+		return "image/webp"
+	}
+	return ""
+}

@@ -1,0 +1,112 @@
+package imagefmt
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// maxJPEGSegments bounds how many segments Sniff skips looking for the
+// frame header, so a stream of junk markers cannot keep it reading.
+const maxJPEGSegments = 1024
+
+// sniffJPEG walks the segments after SOI until a start-of-frame marker,
+// whose payload holds the dimensions. Metadata segments are skipped without
+// being kept.
+func sniffJPEG(r io.Reader) (int, int, error) {
+	br := exactReader{r: r}
+	var soi [2]byte
+	if err := readHeader(br, soi[:]); err != nil {
+		return 0, 0, err
+	}
+	for range maxJPEGSegments {
+		marker, err := nextMarker(br)
+		if err != nil {
+			return 0, 0, err
+		}
+		switch {
+		case isSOF(marker):
+			return jpegFrame(br)
+		case marker == 0xd8, marker == 0xd9, marker == 0xda:
+			return 0, 0, fmt.Errorf("marker %#x before the frame header", marker)
+		case marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7):
+			continue // standalone markers carry no length
+		}
+		if err := skipSegment(br); err != nil {
+			return 0, 0, err
+		}
+	}
+	return 0, 0, errors.New("no frame header in the first segments")
+}
+
+// nextMarker reads a 0xFF byte, skips fill bytes, and returns the marker.
+func nextMarker(br exactReader) (byte, error) {
+	b, err := br.ReadByte()
+	if err != nil {
+		return 0, truncated(err)
+	}
+	if b != 0xff {
+		return 0, fmt.Errorf("expected a marker, found byte %#x", b)
+	}
+	for b == 0xff {
+		if b, err = br.ReadByte(); err != nil {
+			return 0, truncated(err)
+		}
+	}
+	return b, nil
+}
+
+// isSOF reports whether a marker starts a frame (SOF0-SOF15 except DHT,
+// JPG and DAC, which share the range).
+func isSOF(m byte) bool {
+	return m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc
+}
+
+func skipSegment(br exactReader) error {
+	var l [2]byte
+	if err := readHeader(br, l[:]); err != nil {
+		return err
+	}
+	n := int64(binary.BigEndian.Uint16(l[:]))
+	if n < 2 {
+		return fmt.Errorf("segment length %d is invalid", n)
+	}
+	if _, err := io.CopyN(io.Discard, br, n-2); err != nil {
+		return truncated(err)
+	}
+	return nil
+}
+
+// jpegFrame reads a frame header: length, precision, height, width.
+func jpegFrame(br exactReader) (int, int, error) {
+	var f [7]byte
+	if err := readHeader(br, f[:]); err != nil {
+		return 0, 0, err
+	}
+	h := int64(binary.BigEndian.Uint16(f[3:5]))
+	w := int64(binary.BigEndian.Uint16(f[5:7]))
+	if h == 0 {
+		return 0, 0, errors.New("the height is deferred to a DNL marker, which is not supported")
+	}
+	return checkDims(w, h)
+}
+
+// exactReader reads single bytes without buffering ahead, so Sniff stops
+// at the end of the frame header.
+type exactReader struct{ r io.Reader }
+
+func (e exactReader) Read(p []byte) (int, error) { return e.r.Read(p) }
+
+func (e exactReader) ReadByte() (byte, error) {
+	var b [1]byte
+	_, err := io.ReadFull(e.r, b[:])
+	return b[0], err
+}
+
+func truncated(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return ErrTruncated
+	}
+	return err
+}
