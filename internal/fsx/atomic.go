@@ -1,0 +1,167 @@
+package fsx
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// tempInfix marks the temp files this package creates: ".<base>.easel-tmp-<random>".
+const tempInfix = ".easel-tmp-"
+
+// AtomicFile streams data to a temp file in the target's directory. Nothing
+// is visible at the target path until Commit; Abort (or a crash) leaves only
+// a temp file named ".<base>.easel-tmp-<random>", which CleanTemps removes.
+//
+// An AtomicFile is not safe for concurrent use.
+type AtomicFile struct {
+	path string
+	perm os.FileMode
+	tmp  *os.File
+	err  error // first write error; Commit refuses to publish after one
+	done bool  // committed or aborted
+}
+
+// CreateAtomic starts an atomic write of path, creating its parent
+// directories. perm is applied to the file as given (no umask).
+func CreateAtomic(path string, perm os.FileMode) (*AtomicFile, error) {
+	dir, base := filepath.Split(path)
+	if base == "" {
+		return nil, fmt.Errorf("creating %s: not a file path", path)
+	}
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating directory for %s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+tempInfix+"*")
+	if err != nil {
+		return nil, fmt.Errorf("creating temp file for %s: %w", path, err)
+	}
+	return &AtomicFile{path: path, perm: perm, tmp: tmp}, nil
+}
+
+// Write appends p to the temp file. After a failed Write, Commit fails.
+func (a *AtomicFile) Write(p []byte) (int, error) {
+	if a.done {
+		return 0, fmt.Errorf("writing %s: %w", a.path, os.ErrClosed)
+	}
+	if a.err != nil {
+		return 0, a.err
+	}
+	n, err := a.tmp.Write(p)
+	if err != nil {
+		a.err = fmt.Errorf("writing %s: %w", a.path, err)
+		return n, a.err
+	}
+	return n, nil
+}
+
+// Commit makes the written bytes appear at the path, replacing any existing
+// file: it fsyncs the temp file, renames it over the target and fsyncs the
+// directory. On failure the temp file is removed and the target is untouched.
+// Commit after Commit or Abort is an error.
+func (a *AtomicFile) Commit() error {
+	if a.done {
+		return fmt.Errorf("committing %s: %w", a.path, os.ErrClosed)
+	}
+	if err := a.publish(); err != nil {
+		_ = a.Abort()
+		return err
+	}
+	a.done = true
+	return syncDir(filepath.Dir(a.path))
+}
+
+func (a *AtomicFile) publish() error {
+	if a.err != nil {
+		return fmt.Errorf("committing after failed write: %w", a.err)
+	}
+	if err := a.tmp.Chmod(a.perm); err != nil {
+		return fmt.Errorf("setting mode of %s: %w", a.path, err)
+	}
+	if err := a.tmp.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", a.path, err)
+	}
+	if err := a.tmp.Close(); err != nil {
+		return fmt.Errorf("closing %s: %w", a.path, err)
+	}
+	if err := os.Rename(a.tmp.Name(), a.path); err != nil {
+		return fmt.Errorf("replacing %s: %w", a.path, err)
+	}
+	return nil
+}
+
+// Abort discards the temp file. It is safe to call after Commit (it does
+// nothing) and more than once, so `defer a.Abort()` is the usual pattern.
+func (a *AtomicFile) Abort() error {
+	if a.done {
+		return nil
+	}
+	a.done = true
+	_ = a.tmp.Close() // may already be closed by a failed Commit
+	if err := os.Remove(a.tmp.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing temp file for %s: %w", a.path, err)
+	}
+	return nil
+}
+
+// WriteFileAtomic writes data to path via a temp file in the same directory,
+// fsync, rename and a directory fsync: readers see the old file or the new
+// one, never a partial one. Parent directories are created.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	a, err := CreateAtomic(path, perm)
+	if err != nil {
+		return err
+	}
+	defer a.Abort()
+	if _, err := a.Write(data); err != nil {
+		return err
+	}
+	return a.Commit()
+}
+
+// IsTemp reports whether name (a base name) is one of this package's temp files.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, tempInfix)
+}
+
+// CleanTemps removes the temp files that interrupted atomic writes left in
+// dir (not in its subdirectories). A missing dir is not an error. The caller
+// must hold the project lock, so no live write's temp file is removed.
+func CleanTemps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cleaning temp files: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !IsTemp(e.Name()) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("cleaning temp files: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// syncDir fsyncs a directory so a rename in it survives a crash. Platforms
+// that cannot sync a directory (Windows) are not an error.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("syncing directory %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("syncing directory %s: %w", dir, err)
+	}
+	return nil
+}
