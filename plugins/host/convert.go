@@ -1,0 +1,172 @@
+package host
+
+import (
+	"fmt"
+
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+	"github.com/zclconf/go-cty/cty/msgpack"
+
+	"github.com/easelhq/easel/plugins"
+	pb "github.com/easelhq/easel/plugins/proto"
+)
+
+// encodeValue turns a cty value into its wire form. Marks (sensitive values
+// and the like) cannot cross the wire and are stripped; cty.NilVal is sent
+// as no value at all.
+func encodeValue(v cty.Value) (*pb.DynamicValue, error) {
+	if v == cty.NilVal {
+		return nil, nil
+	}
+	v, _ = v.UnmarkDeep()
+	ty, err := ctyjson.MarshalType(v.Type())
+	if err != nil {
+		return nil, fmt.Errorf("encoding value type: %w", err)
+	}
+	// The error never includes the value, so secrets do not leak into it.
+	mp, err := msgpack.Marshal(v, v.Type())
+	if err != nil {
+		return nil, fmt.Errorf("encoding %s value: %w", v.Type().FriendlyName(), err)
+	}
+	return &pb.DynamicValue{Msgpack: mp, TypeJson: ty}, nil
+}
+
+// decodeValue is the inverse of encodeValue; no value gives cty.NilVal.
+func decodeValue(dv *pb.DynamicValue) (cty.Value, error) {
+	if dv == nil || len(dv.TypeJson) == 0 {
+		return cty.NilVal, nil
+	}
+	ty, err := ctyjson.UnmarshalType(dv.TypeJson)
+	if err != nil {
+		return cty.NilVal, fmt.Errorf("decoding value type: %w", err)
+	}
+	v, err := msgpack.Unmarshal(dv.Msgpack, ty)
+	if err != nil {
+		return cty.NilVal, fmt.Errorf("decoding %s value: %w", ty.FriendlyName(), err)
+	}
+	return v, nil
+}
+
+func pathFromProto(ap *pb.AttributePath) cty.Path {
+	if ap == nil || len(ap.Steps) == 0 {
+		return nil
+	}
+	path := make(cty.Path, 0, len(ap.Steps))
+	for _, s := range ap.Steps {
+		switch sel := s.Selector.(type) {
+		case *pb.AttributePath_Step_AttributeName:
+			path = path.GetAttr(sel.AttributeName)
+		case *pb.AttributePath_Step_ElementKeyString:
+			path = path.Index(cty.StringVal(sel.ElementKeyString))
+		case *pb.AttributePath_Step_ElementKeyInt:
+			path = path.IndexInt(int(sel.ElementKeyInt))
+		}
+	}
+	return path
+}
+
+func diagsFromProto(in []*pb.Diagnostic) plugins.Diagnostics {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(plugins.Diagnostics, 0, len(in))
+	for _, d := range in {
+		sev := plugins.SeverityError
+		if d.Severity == pb.Diagnostic_WARNING {
+			sev = plugins.SeverityWarning
+		}
+		out = append(out, plugins.Diagnostic{Severity: sev, Summary: d.Summary, Detail: d.Detail, Path: pathFromProto(d.Attribute)})
+	}
+	return out
+}
+
+func schemaFromProto(s *pb.Schema) (*plugins.Schema, error) {
+	if s == nil {
+		return nil, fmt.Errorf("provider returned no schema")
+	}
+	out := &plugins.Schema{HashVersion: int(s.HashVersion), Version: s.Version}
+	var err error
+	if out.Provider, err = attributesFromProto(s.Provider); err != nil {
+		return nil, fmt.Errorf("provider attributes: %w", err)
+	}
+	if out.Image, err = attributesFromProto(s.Image); err != nil {
+		return nil, fmt.Errorf("image attributes: %w", err)
+	}
+	for _, m := range s.Models {
+		out.Models = append(out.Models, modelFromProto(m))
+	}
+	return out, nil
+}
+
+func attributesFromProto(in []*pb.Schema_Attribute) ([]plugins.Attribute, error) {
+	out := make([]plugins.Attribute, 0, len(in))
+	for _, a := range in {
+		ty, err := ctyjson.UnmarshalType(a.TypeJson)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %q: type: %w", a.Name, err)
+		}
+		def, err := decodeValue(a.Default)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %q: default: %w", a.Name, err)
+		}
+		out = append(out, plugins.Attribute{
+			Name: a.Name, Type: ty, Required: a.Required, Default: def,
+			Description: a.Description, Sensitive: a.Sensitive, NoHash: a.NoHash,
+		})
+	}
+	return out, nil
+}
+
+func modelFromProto(m *pb.Schema_Model) plugins.Model {
+	return plugins.Model{
+		ID: m.Id, Description: m.Description, Sizes: m.Sizes, SizeRule: m.SizeRule,
+		Qualities: m.Qualities, Formats: m.Formats, Price: m.Price,
+		Status: plugins.LifecycleStatus(m.Status), Date: m.Date, Replacement: m.Replacement,
+		Source: m.Source, AsOf: m.AsOf,
+	}
+}
+
+// imageRequestToProto converts a request. withBytes says whether reference
+// bytes will follow (Generate) or not (validation and estimation).
+func imageRequestToProto(r *plugins.ImageRequest, withBytes bool) (*pb.ImageRequest, error) {
+	attrs, err := encodeValue(r.Attrs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: attributes: %w", r.Address, err)
+	}
+	out := &pb.ImageRequest{
+		Address: r.Address, Attrs: attrs, OutputPath: r.OutputPath,
+		Format: r.Format, SpecHash: r.SpecHash,
+	}
+	for _, ref := range r.References {
+		out.References = append(out.References, &pb.Reference{
+			Kind: string(ref.Kind), Name: ref.Name, Sha256: ref.SHA256, Size: ref.Size,
+			MediaType: ref.MediaType, HasBytes: withBytes && ref.Open != nil,
+		})
+	}
+	return out, nil
+}
+
+func estimateFromProto(e *pb.Estimate) plugins.Estimate {
+	if e == nil {
+		return plugins.Estimate{}
+	}
+	return plugins.Estimate{USD: e.Usd, Credits: e.Credits, Detail: e.Detail}
+}
+
+func resultFromProto(r *pb.Generate_Result) *plugins.GenerateResult {
+	return &plugins.GenerateResult{
+		MediaType: r.MediaType, CostUSD: r.CostUsd, Metadata: r.Metadata,
+		Warnings: diagsFromProto(r.Warnings), BilledRetries: int(r.BilledRetries),
+	}
+}
+
+func errorFromProto(e *pb.Generate_Error) *plugins.GenerateError {
+	kind := plugins.ErrorKind(e.Kind)
+	if kind == "" {
+		kind = plugins.ErrFailed
+	}
+	return &plugins.GenerateError{
+		Kind: kind, Message: e.Message, Hint: e.Hint,
+		Categories: e.Categories, MayHaveBilled: e.MayHaveBilled,
+	}
+}

@@ -1,0 +1,168 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/zclconf/go-cty/cty"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/easelhq/easel/plugins"
+	pb "github.com/easelhq/easel/plugins/proto"
+)
+
+// stopTimeout is how long Close waits for a provider to acknowledge Stop
+// before killing its process.
+const stopTimeout = 3 * time.Second
+
+// errExited is the cause of every failure after a provider process died.
+var errExited = errors.New("the provider process exited unexpectedly")
+
+// provider is one provider process, seen through plugins.Provider.
+type provider struct {
+	name       string
+	host       *Host
+	client     *plugin.Client
+	rpc        pb.ProviderClient
+	reattached bool
+	logger     hclog.Logger
+
+	mu   sync.Mutex
+	dead error // set once the process is known to be gone
+
+	closeOnce sync.Once
+}
+
+var _ plugins.Provider = (*provider)(nil)
+
+func (p *provider) GetSchema(ctx context.Context) (*plugins.Schema, error) {
+	if err := p.alive(); err != nil {
+		return nil, err
+	}
+	resp, err := p.rpc.GetSchema(ctx, &pb.GetSchema_Request{})
+	if err != nil {
+		return nil, p.callError(ctx, "getting schema", err)
+	}
+	s, err := schemaFromProto(resp.Schema)
+	if err != nil {
+		return nil, fmt.Errorf("provider %q: schema: %w", p.name, err)
+	}
+	return s, nil
+}
+
+func (p *provider) ValidateConfig(ctx context.Context, config cty.Value) plugins.Diagnostics {
+	return p.configCall(ctx, "validating configuration", config, func(req *pb.DynamicValue) ([]*pb.Diagnostic, error) {
+		resp, err := p.rpc.ValidateConfig(ctx, &pb.ValidateConfig_Request{Config: req})
+		return resp.GetDiagnostics(), err
+	})
+}
+
+func (p *provider) Configure(ctx context.Context, config cty.Value) plugins.Diagnostics {
+	return p.configCall(ctx, "configuring", config, func(req *pb.DynamicValue) ([]*pb.Diagnostic, error) {
+		resp, err := p.rpc.Configure(ctx, &pb.Configure_Request{Config: req})
+		return resp.GetDiagnostics(), err
+	})
+}
+
+// configCall encodes a provider block and turns any failure into an error
+// diagnostic. The value itself never appears in a message or log.
+func (p *provider) configCall(ctx context.Context, what string, config cty.Value, call func(*pb.DynamicValue) ([]*pb.Diagnostic, error)) plugins.Diagnostics {
+	if err := p.alive(); err != nil {
+		return errorDiags(what, err)
+	}
+	dv, err := encodeValue(config)
+	if err != nil {
+		return errorDiags(what, fmt.Errorf("provider %q: %w", p.name, err))
+	}
+	diags, err := call(dv)
+	if err != nil {
+		return errorDiags(what, p.callError(ctx, what, err))
+	}
+	return diagsFromProto(diags)
+}
+
+func errorDiags(what string, err error) plugins.Diagnostics {
+	return plugins.Diagnostics{{Severity: plugins.SeverityError, Summary: "Provider failed " + what, Detail: err.Error()}}
+}
+
+// Close asks the provider to stop and ends its process, killing it if it
+// does not acknowledge Stop within stopTimeout. A reattached provider is
+// left running. Close is safe to call more than once.
+func (p *provider) Close() error {
+	p.closeOnce.Do(func() {
+		p.host.remove(p)
+		if p.alive() == nil {
+			// Close has no context of its own: bound it here.
+			ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+			_, err := p.rpc.Stop(ctx, &pb.Stop_Request{})
+			cancel()
+			if err != nil && !p.reattached {
+				p.logger.Warn("provider did not stop; killing it", "error", err)
+				p.killProcess()
+			}
+		}
+		p.client.Kill()
+	})
+	return nil
+}
+
+// killProcess kills the process at once, for a provider that is hung.
+func (p *provider) killProcess() {
+	rc := p.client.ReattachConfig()
+	if rc == nil || rc.Pid <= 0 {
+		return
+	}
+	if proc, err := os.FindProcess(rc.Pid); err == nil {
+		_ = proc.Kill()
+	}
+}
+
+// alive fails fast once the process is known to be gone.
+func (p *provider) alive() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dead == nil && p.client.Exited() {
+		p.dead = errExited
+	}
+	if p.dead != nil {
+		return fmt.Errorf("provider %q is not running: %w", p.name, p.dead)
+	}
+	return nil
+}
+
+// callError explains a failed RPC: the caller's context ending, the process
+// dying, or an error reported by the provider.
+func (p *provider) callError(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("provider %q: %s: %w", p.name, what, context.Cause(ctx))
+	}
+	if p.lost(err) {
+		return fmt.Errorf("provider %q: %s: %w", p.name, what, errExited)
+	}
+	return fmt.Errorf("provider %q: %s: %s", p.name, what, status.Convert(err).Message())
+}
+
+// lost reports whether err means the connection to the process is gone,
+// and if so marks the provider dead so later calls fail fast.
+func (p *provider) lost(err error) bool {
+	if status.Code(err) != codes.Unavailable && !p.client.Exited() {
+		return false
+	}
+	p.mu.Lock()
+	if p.dead == nil {
+		p.dead = errExited
+		p.logger.Error("provider process exited unexpectedly")
+	}
+	p.mu.Unlock()
+	if !p.reattached {
+		p.killProcess() // a broken connection to a live process is no better
+	}
+	return true
+}
