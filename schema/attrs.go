@@ -1,0 +1,136 @@
+package schema
+
+import (
+	"fmt"
+
+	"github.com/easelhq/easel/plugins"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// bodySchema is the hcl schema of a block with the given meta attributes
+// and the provider-declared attributes. Requiredness is checked by
+// decodeAttrs, so every attribute is optional here.
+func bodySchema(meta []hcl.AttributeSchema, attrs []plugins.Attribute) *hcl.BodySchema {
+	s := &hcl.BodySchema{Attributes: append([]hcl.AttributeSchema{}, meta...)}
+	seen := map[string]bool{}
+	for _, m := range meta {
+		seen[m.Name] = true
+	}
+	for _, a := range attrs {
+		if seen[a.Name] {
+			continue
+		}
+		seen[a.Name] = true
+		s.Attributes = append(s.Attributes, hcl.AttributeSchema{Name: a.Name})
+	}
+	return s
+}
+
+// decoded is a body evaluated against provider-declared attributes.
+type decoded struct {
+	val    cty.Value
+	ranges map[string]hcl.Range
+}
+
+// decodeAttrs evaluates the attributes declared in attrs from content:
+// every declared attribute is present in the result, null where unset,
+// defaults applied, sensitive ones marked. what names the block for
+// messages ("image \"hero\"").
+func (ev *evaluator) decodeAttrs(content *hcl.BodyContent, attrs []plugins.Attribute, sc scope, declRange hcl.Range, what string) (decoded, hcl.Diagnostics) {
+	out := decoded{ranges: map[string]hcl.Range{}}
+	vals := make(map[string]cty.Value, len(attrs))
+	var diags hcl.Diagnostics
+	for _, a := range attrs {
+		attr, set := content.Attributes[a.Name]
+		var val cty.Value
+		switch {
+		case set:
+			out.ranges[a.Name] = attr.Expr.Range()
+			var aDiags hcl.Diagnostics
+			val, aDiags = ev.attrValue(attr, a, sc)
+			diags = append(diags, aDiags...)
+		case a.Required:
+			out.ranges[a.Name] = declRange
+			val = cty.UnknownVal(a.Type)
+			diags = append(diags, missingAttr(a, declRange, what))
+		default:
+			out.ranges[a.Name] = declRange
+			val = defaultValue(a)
+		}
+		if a.Sensitive {
+			val = val.Mark(SensitiveMark)
+		}
+		vals[a.Name] = val
+	}
+	out.val = objectOf(vals)
+	return out, diags
+}
+
+func (ev *evaluator) attrValue(attr *hcl.Attribute, a plugins.Attribute, sc scope) (cty.Value, hcl.Diagnostics) {
+	val, diags := ev.evalExpr(attr.Expr, sc)
+	if diags.HasErrors() {
+		return cty.UnknownVal(a.Type), diags
+	}
+	conv, err := convert.Convert(val, a.Type)
+	if err != nil {
+		return cty.UnknownVal(a.Type), append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Incorrect attribute value type",
+			Detail: fmt.Sprintf("Inappropriate value for attribute %q: %s. It must be %s.",
+				a.Name, errorText(err), typeDescription(a.Type)),
+			Subject: attr.Expr.Range().Ptr(),
+		})
+	}
+	if conv.IsNull() && a.Required {
+		return cty.UnknownVal(a.Type), append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Required attribute is null",
+			Detail:   fmt.Sprintf("The attribute %q is required and cannot be null.", a.Name),
+			Subject:  attr.Expr.Range().Ptr(),
+		})
+	}
+	if conv.IsNull() && a.Default != cty.NilVal {
+		return defaultValue(a), diags
+	}
+	return conv, diags
+}
+
+func defaultValue(a plugins.Attribute) cty.Value {
+	if a.Default == cty.NilVal {
+		return cty.NullVal(a.Type)
+	}
+	if v, err := convert.Convert(a.Default, a.Type); err == nil {
+		return v
+	}
+	return a.Default
+}
+
+func missingAttr(a plugins.Attribute, declRange hcl.Range, what string) *hcl.Diagnostic {
+	detail := fmt.Sprintf("The attribute %q is required in %s, but no definition was found.", a.Name, what)
+	if a.Description != "" {
+		detail += fmt.Sprintf(" It is %s: %s.", typeDescription(a.Type), a.Description)
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Missing required argument",
+		Detail:   detail,
+		Subject:  declRange.Ptr(),
+	}
+}
+
+func typeDescription(ty cty.Type) string {
+	switch ty {
+	case cty.String:
+		return "a string"
+	case cty.Number:
+		return "a number"
+	case cty.Bool:
+		return "a bool"
+	case cty.DynamicPseudoType:
+		return "any value"
+	}
+	return "of type " + typeexpr.TypeString(ty)
+}

@@ -1,0 +1,137 @@
+package schema
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+)
+
+// FileSuffix is the suffix of the configuration files Load reads.
+const FileSuffix = ".easel.hcl"
+
+var topSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "easel"},
+		{Type: "provider", LabelNames: []string{"name"}},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "image", LabelNames: []string{"name"}},
+	},
+}
+
+// Load parses every *.easel.hcl file of dir (not recursive, sorted by name)
+// into a Config. It evaluates nothing; structural problems (unknown blocks,
+// duplicates, malformed meta attributes) are diagnostics.
+func Load(dir string) (*Config, hcl.Diagnostics) {
+	c := &Config{
+		Dir:               dir,
+		Files:             map[string]*hcl.File{},
+		RequiredProviders: map[string]*RequiredProvider{},
+		Providers:         map[string]*ProviderBlock{},
+		Variables:         map[string]*Variable{},
+		Locals:            map[string]*Local{},
+	}
+	names, err := configFileNames(dir)
+	if err != nil {
+		return c, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration directory",
+			Detail:   fmt.Sprintf("Reading %s: %s.", dir, err),
+		}}
+	}
+	if len(names) == 0 {
+		return c, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "No configuration files",
+			Detail:   fmt.Sprintf("The directory %s contains no *%s file. Create one, e.g. main%s, with at least one image block.", dir, FileSuffix, FileSuffix),
+		}}
+	}
+	var diags hcl.Diagnostics
+	parser := hclparse.NewParser()
+	ld := &loader{c: c}
+	for _, name := range names {
+		src, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration file",
+				Detail:   fmt.Sprintf("Reading %s: %s.", name, err),
+			})
+			continue
+		}
+		f, fDiags := parser.ParseHCL(src, name)
+		diags = append(diags, fDiags...)
+		if f == nil {
+			continue
+		}
+		c.Files[name] = f
+		diags = append(diags, ld.decodeFile(f)...)
+	}
+	return c, diags
+}
+
+func configFileNames(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, FileSuffix) || strings.HasPrefix(name, ".") {
+			continue
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// loader accumulates the blocks of every file into one Config.
+type loader struct {
+	c         *Config
+	easelSeen *hcl.Range
+}
+
+func (ld *loader) decodeFile(f *hcl.File) hcl.Diagnostics {
+	content, diags := f.Body.Content(topSchema)
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "easel":
+			diags = append(diags, ld.decodeEasel(b)...)
+		case "provider":
+			diags = append(diags, ld.decodeProvider(b)...)
+		case "variable":
+			diags = append(diags, ld.decodeVariable(b)...)
+		case "locals":
+			diags = append(diags, ld.decodeLocals(b)...)
+		case "image":
+			diags = append(diags, ld.decodeImage(b)...)
+		}
+	}
+	return diags
+}
+
+// duplicate is the diagnostic for a second declaration of the same name.
+func duplicate(what, name string, prev, this hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Duplicate %s", what),
+		Detail:   fmt.Sprintf("A %s named %q was already declared at %s. Each name must be unique within the project directory; rename or remove one of them.", what, name, prev),
+		Subject:  this.Ptr(),
+	}
+}
+
+func invalidName(what, name string, rng hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Invalid %s name", what),
+		Detail:   fmt.Sprintf("%q is not a valid %s name: a name must start with a letter or underscore and may contain only letters, digits, underscores and dashes.", name, what),
+		Subject:  rng.Ptr(),
+	}
+}

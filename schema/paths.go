@@ -1,0 +1,65 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// cleanRelPath validates a path written in the configuration: it must be
+// relative and stay inside the project directory. It returns the cleaned
+// path with forward slashes.
+func cleanRelPath(p string) (string, error) {
+	if p == "" {
+		return "", errors.New("the path is empty")
+	}
+	slashed := filepath.ToSlash(p)
+	if strings.HasPrefix(slashed, "/") || filepath.IsAbs(p) || filepath.VolumeName(p) != "" {
+		return "", fmt.Errorf("%q is an absolute path; paths are relative to the project directory", p)
+	}
+	clean := path.Clean(slashed)
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", fmt.Errorf("%q leaves the project directory; paths must stay inside it", p)
+	}
+	if clean == "." {
+		return "", fmt.Errorf("%q names the project directory itself, not a file", p)
+	}
+	return clean, nil
+}
+
+// checkConfined checks that full, once symbolic links are resolved, is
+// still inside dir. Only the part of full that exists is resolved, so it
+// also works for output paths not written yet.
+func checkConfined(dir, full string) error {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("resolving the project directory: %w", err)
+	}
+	root, err = filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("resolving the project directory: %w", err)
+	}
+	for p := full; ; p = filepath.Dir(p) {
+		resolved, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			resolved, err = filepath.Abs(resolved)
+		}
+		if err == nil {
+			if !within(root, resolved) {
+				rel, _ := filepath.Rel(dir, p)
+				return fmt.Errorf("%q is a symbolic link to %s, outside the project directory", filepath.ToSlash(rel), resolved)
+			}
+			return nil
+		}
+		if parent := filepath.Dir(p); parent == p || len(parent) < len(filepath.Clean(dir)) {
+			return nil
+		}
+	}
+}
+
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
