@@ -1,0 +1,288 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/easelhq/easel/internal/fsx"
+	"github.com/easelhq/easel/lockfile"
+	"github.com/easelhq/easel/plugins"
+)
+
+// ErrStalePlan is returned by Apply for a plan that no longer matches the
+// configuration, the inputs or the lockfile.
+var ErrStalePlan = errors.New("the saved plan is stale")
+
+// applier holds the state of one Apply call.
+type applier struct {
+	p     *Project
+	pl    *planner
+	opts  ApplyOptions
+	lock  *lockSaver
+	cache *outputCache
+
+	evMu sync.Mutex // serialises OnEvent
+
+	mu        sync.Mutex
+	results   map[string]*Result
+	instances map[string]*providerInstance // by provider key
+}
+
+// Apply carries out a plan made by this Project's latest Plan call. Each
+// success is written atomically and persisted in the lockfile at once;
+// a failure skips the images that depend on it and nothing else.
+func (p *Project) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*ApplyResult, error) {
+	p.mu.Lock()
+	pl := p.lastPlan
+	p.mu.Unlock()
+	if pl == nil || p.opts.ReadOnly {
+		return nil, errors.New("apply needs a plan made by the same project, opened for writing")
+	}
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = 10
+	}
+	if opts.ImageTimeout <= 0 {
+		opts.ImageTimeout = 10 * time.Minute
+	}
+	a := &applier{p: p, pl: pl, opts: opts, cache: pl.cache,
+		lock:      newLockSaver(filepath.Join(p.dir, lockfile.FileName), p.Lock),
+		results:   map[string]*Result{},
+		instances: map[string]*providerInstance{}}
+	defer a.closeInstances()
+	for _, name := range fsxTempDirs(plan) {
+		_ = fsx.CleanTemps(filepath.Join(p.dir, name))
+	}
+	a.runLocal(plan)
+	interrupted := a.walk(ctx, plan)
+	a.recordProviders(plan)
+	if err := a.lock.flush(); err != nil {
+		return a.summary(interrupted), err
+	}
+	if err := p.stat.save(); err != nil {
+		fmt.Fprintln(p.opts.Log, "warning:", err)
+	}
+	return a.summary(interrupted), nil
+}
+
+// fsxTempDirs lists output directories where a crashed run may have left
+// temporary files.
+func fsxTempDirs(plan *Plan) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range plan.Changes {
+		d := filepath.Dir(filepath.FromSlash(c.Output))
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (a *applier) emit(ev Event) {
+	if a.opts.OnEvent == nil {
+		return
+	}
+	a.evMu.Lock()
+	defer a.evMu.Unlock()
+	a.opts.OnEvent(ev)
+}
+
+func (a *applier) finish(c *Change, r *Result) {
+	r.Address, r.Action = c.Address, c.Action
+	r.Estimate = c.Estimate.USD
+	a.mu.Lock()
+	a.results[c.Address] = r
+	a.mu.Unlock()
+	kind := EventDone
+	switch {
+	case errors.Is(r.Err, errSkipped):
+		kind = EventSkipped
+	case r.Err != nil:
+		kind = EventFailed
+	}
+	a.emit(Event{Kind: kind, Address: c.Address, Action: c.Action, Result: r, Err: r.Err, Elapsed: r.Elapsed})
+}
+
+func (a *applier) result(addr string) *Result {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.results[addr]
+}
+
+// summary totals the results in address order.
+func (a *applier) summary(interrupted bool) *ApplyResult {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	res := &ApplyResult{Interrupted: interrupted}
+	for _, r := range a.results {
+		res.Results = append(res.Results, r)
+		switch {
+		case errors.Is(r.Err, errSkipped):
+			res.Skipped++
+		case r.Err != nil:
+			res.Failed++
+		default:
+			res.Done++
+		}
+		res.BilledRetries += r.BilledRetries
+		if !r.Action.Generates() || r.Err != nil {
+			continue
+		}
+		if r.Estimate != nil {
+			res.EstimatedUSD += *r.Estimate
+		}
+		if r.CostUSD != nil {
+			res.ActualUSD += *r.CostUSD
+		} else {
+			res.UnknownActual++
+		}
+	}
+	sort.Slice(res.Results, func(i, j int) bool { return res.Results[i].Address < res.Results[j].Address })
+	return res
+}
+
+// errSkipped marks results of images that were not attempted.
+var errSkipped = errors.New("skipped")
+
+type skipError struct{ why string }
+
+func (e *skipError) Error() string        { return "skipped: " + e.why }
+func (e *skipError) Is(target error) bool { return target == errSkipped }
+
+// runLocal performs the changes that need no provider (deletes, moves,
+// restores) before any generation, so that a new image never races an old
+// one for the same path.
+func (a *applier) runLocal(plan *Plan) {
+	for _, c := range plan.Changes {
+		var err error
+		start := time.Now()
+		switch c.Action {
+		case Delete:
+			err = a.deleteOutput(c)
+		case Move:
+			err = a.move(c)
+		case Restore:
+			err = a.restore(c)
+		default:
+			continue
+		}
+		a.finish(c, &Result{Output: c.Output, Err: err, Elapsed: time.Since(start)})
+	}
+}
+
+func (a *applier) abs(rel string) string {
+	return filepath.Join(a.p.dir, filepath.FromSlash(rel))
+}
+
+// deleteOutput removes an image that left the configuration. Its bytes stay
+// in the cache; a file edited since easel wrote it is kept.
+func (a *applier) deleteOutput(c *Change) error {
+	le := a.p.Lock.Image(c.Address)
+	if le == nil {
+		return nil
+	}
+	path := a.abs(le.Output)
+	sum, _, err := fsx.HashFile(path)
+	switch {
+	case err == nil && sum == le.SHA256:
+		if err := a.cache.store(path, sum); err != nil {
+			return fmt.Errorf("keeping a copy in the cache before deleting: %w", err)
+		}
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+	case err == nil:
+		fmt.Fprintf(a.p.opts.Log, "%s: %s was edited outside easel; kept\n", c.Address, le.Output)
+	case !os.IsNotExist(err):
+		return err
+	}
+	return a.lock.remove(c.Address)
+}
+
+// move renames an output whose spec is unchanged.
+func (a *applier) move(c *Change) error {
+	le := a.p.Lock.Image(c.Address)
+	dst := a.abs(c.Output)
+	if sum, _, err := fsx.HashFile(dst); err == nil && sum == le.SHA256 {
+		return a.relocated(le, c.Output)
+	}
+	src := a.abs(le.Output)
+	if sum, _, err := fsx.HashFile(src); err == nil && sum == le.SHA256 {
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(src, dst); err != nil {
+			return fmt.Errorf("moving %s to %s: %w", le.Output, c.Output, err)
+		}
+		return a.relocated(le, c.Output)
+	}
+	if err := a.cache.restore(le.SHA256, dst); err != nil {
+		return fmt.Errorf("restoring %s from the cache: %w", c.Output, err)
+	}
+	return a.relocated(le, c.Output)
+}
+
+func (a *applier) relocated(le *lockfile.Image, output string) error {
+	e := *le
+	e.Output = output
+	a.p.stat.record(a.abs(output), e.SHA256)
+	return a.lock.set(&e)
+}
+
+// restore copies a missing output back from the cache.
+func (a *applier) restore(c *Change) error {
+	le := a.p.Lock.Image(c.Address)
+	if err := a.cache.restore(le.SHA256, a.abs(c.Output)); err != nil {
+		return fmt.Errorf("restoring from the cache: %w", err)
+	}
+	a.p.stat.record(a.abs(c.Output), le.SHA256)
+	return nil
+}
+
+// recordProviders pins the providers this run used in the lockfile.
+func (a *applier) recordProviders(plan *Plan) {
+	for name, sch := range a.p.Schemas {
+		used := false
+		for _, c := range plan.Changes {
+			used = used || providerName(c.Provider) == name
+		}
+		if !used && a.p.Lock.Provider(name) != nil {
+			continue
+		}
+		prev := a.p.Lock.Provider(name)
+		pin := &lockfile.Provider{Name: name, Source: a.p.sourceOf(name), Version: sch.Version}
+		if prev != nil {
+			pin.Checksum = prev.Checksum
+		}
+		a.lock.setProvider(pin)
+	}
+}
+
+// providerInstance is a provider process configured for one provider key.
+type providerInstance struct {
+	once sync.Once
+	prov plugins.Provider
+	own  bool // started for this key (closed by the applier)
+	err  error
+	// exhausted is set when the provider reported it is out of quota.
+	exhausted error
+	mu        sync.Mutex
+}
+
+func (a *applier) closeInstances() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, inst := range a.instances {
+		if inst.own && inst.prov != nil {
+			inst.prov.Close()
+		}
+	}
+}

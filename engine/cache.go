@@ -1,0 +1,73 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/easelhq/easel/internal/fsx"
+)
+
+// outputCache keeps every output easel wrote, by content (sha256), under
+// .easel/cache/objects, so a deleted, damaged or missing output is restored
+// without calling a provider again.
+type outputCache struct {
+	dir string
+}
+
+func newOutputCache(projectDir string) *outputCache {
+	return &outputCache{dir: filepath.Join(projectDir, StateDir, "cache", "objects")}
+}
+
+func (c *outputCache) path(sum string) string {
+	if len(sum) < 3 {
+		return filepath.Join(c.dir, "_", sum)
+	}
+	return filepath.Join(c.dir, sum[:2], sum)
+}
+
+// has reports whether the cache holds an object with this sha256.
+func (c *outputCache) has(sum string) bool {
+	fi, err := os.Stat(c.path(sum))
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// store copies the file at src into the cache (a no-op when present).
+func (c *outputCache) store(src, sum string) error {
+	if c.has(sum) {
+		return nil
+	}
+	return copyAtomic(src, c.path(sum))
+}
+
+// restore copies a cached object to dst atomically, checking its hash.
+func (c *outputCache) restore(sum, dst string) error {
+	src := c.path(sum)
+	got, _, err := fsx.HashFile(src)
+	if err != nil {
+		return fmt.Errorf("reading cached output: %w", err)
+	}
+	if got != sum {
+		return errors.New("the cached copy is damaged (its sha256 no longer matches)")
+	}
+	return copyAtomic(src, dst)
+}
+
+func copyAtomic(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := fsx.CreateAtomic(dst, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Abort()
+		return err
+	}
+	return out.Commit()
+}

@@ -1,0 +1,96 @@
+package engine
+
+import (
+	"context"
+	"sort"
+
+	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/plugins"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// checkProviders asks each provider to validate and price the images that
+// will be generated, one batch per provider. Both calls are local to the
+// provider: no network.
+func (pl *planner) checkProviders(ctx context.Context) hcl.Diagnostics {
+	batches := map[string][]*planned{}
+	for _, pi := range pl.byAddr {
+		if pi.change.Action.Generates() {
+			name := providerName(pi.change.Provider)
+			batches[name] = append(batches[name], pi)
+		}
+	}
+	names := make([]string, 0, len(batches))
+	for name := range batches {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var diags hcl.Diagnostics
+	for _, name := range names {
+		batch := batches[name]
+		sort.Slice(batch, func(i, j int) bool { return batch[i].change.Address < batch[j].change.Address })
+		diags = append(diags, pl.checkBatch(ctx, name, batch)...)
+	}
+	return diags
+}
+
+func (pl *planner) checkBatch(ctx context.Context, name string, batch []*planned) hcl.Diagnostics {
+	prov := pl.p.Provider(name)
+	if prov == nil {
+		return errDiag("Provider "+name+" is not running", "It could not be started earlier.")
+	}
+	reqs := make([]*plugins.ImageRequest, len(batch))
+	for i, pi := range batch {
+		reqs[i] = pl.p.request(pi, nil)
+	}
+	var diags hcl.Diagnostics
+	vds, err := prov.ValidateImages(ctx, reqs)
+	if err != nil {
+		return errDiag("Provider "+name+" failed to validate images", err.Error())
+	}
+	for i, pi := range batch {
+		if i < len(vds) {
+			inst := pi.node.inst
+			diags = append(diags, mapDiagnostics(vds[i], inst.AttrRanges, inst.DeclRange)...)
+		}
+	}
+	ests, err := prov.EstimateCost(ctx, reqs)
+	if err != nil {
+		return append(diags, errDiag("Provider "+name+" failed to estimate costs", err.Error())...)
+	}
+	for i, pi := range batch {
+		if i < len(ests) {
+			pi.change.Estimate = ests[i]
+		}
+	}
+	return diags
+}
+
+// request builds the provider's view of a planned image. refs carries the
+// readable references at apply; at plan it is nil and Open stays nil.
+func (p *Project) request(pi *planned, refs []plugins.Reference) *plugins.ImageRequest {
+	inst := pi.node.inst
+	if refs == nil {
+		refs = make([]plugins.Reference, len(pi.refs))
+		for i, r := range pi.refs {
+			refs[i] = plugins.Reference{Kind: plugins.ReferenceKind(r.spec.Kind), Name: r.spec.Value,
+				SHA256: r.sum, Size: r.size, MediaType: mediaTypeOf(r.spec.Value)}
+		}
+	}
+	return &plugins.ImageRequest{
+		Address:    inst.Address,
+		Attrs:      unmarked(inst.Attrs),
+		References: refs,
+		OutputPath: inst.Output,
+		Format:     formatOf(inst),
+		SpecHash:   pi.change.SpecHash,
+	}
+}
+
+func mediaTypeOf(name string) string {
+	f, ok := imagefmt.FormatFromPath(name)
+	if !ok {
+		return ""
+	}
+	return imagefmt.MediaType(f)
+}

@@ -1,0 +1,328 @@
+package engine
+
+import (
+	"context"
+	"image/color"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/easelhq/easel/lockfile"
+	"github.com/google/go-cmp/cmp"
+)
+
+const baseConfig = `
+locals {
+  style = "flat vector"
+}
+
+image "mascot" {
+  provider = fake
+  prompt   = "An otter, ${local.style}"
+  size     = "32x32"
+  output   = "out/mascot.png"
+}
+
+image "hero" {
+  provider   = fake
+  prompt     = "Poster with the mascot"
+  references = ["brand/logo.png", image.mascot]
+  size       = "48x32"
+  output     = "out/hero.png"
+}
+
+image "icon" {
+  provider = fake
+  prompt   = "An icon"
+  size     = "16x16"
+  output   = "out/icon.webp"
+}
+`
+
+func newProject(t *testing.T) (string, *fakeProvider) {
+	t.Helper()
+	dir := writeFiles(t, "", map[string]string{"main.easel.hcl": baseConfig})
+	os.MkdirAll(filepath.Join(dir, "brand"), 0o755)
+	writePNG(t, filepath.Join(dir, "brand/logo.png"), color.RGBA{200, 0, 0, 255})
+	return dir, newFakeProvider()
+}
+
+func open(t *testing.T, dir string, fake *fakeProvider) *Project {
+	t.Helper()
+	p, diags := Open(context.Background(), Options{Dir: dir, Providers: fakeSource{fake}})
+	if diags.HasErrors() {
+		t.Fatalf("Open: %s", diags.Error())
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+func plan(t *testing.T, dir string, fake *fakeProvider, opts PlanOptions) (*Project, *Plan) {
+	t.Helper()
+	p := open(t, dir, fake)
+	pl, diags := p.Plan(context.Background(), opts)
+	if diags.HasErrors() {
+		t.Fatalf("Plan: %s", diags.Error())
+	}
+	return p, pl
+}
+
+// planOnly plans and closes the project, releasing the run lock.
+func planOnly(t *testing.T, dir string, fake *fakeProvider, opts PlanOptions) *Plan {
+	t.Helper()
+	p, pl := plan(t, dir, fake, opts)
+	p.Close()
+	return pl
+}
+
+func apply(t *testing.T, dir string, fake *fakeProvider, opts PlanOptions) (*Plan, *ApplyResult) {
+	t.Helper()
+	p, pl := plan(t, dir, fake, opts)
+	res, err := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: 4})
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	p.Close()
+	return pl, res
+}
+
+// actions renders a plan as "symbol address" lines, sorted.
+func actions(pl *Plan) []string {
+	var out []string
+	for _, c := range pl.Changes {
+		out = append(out, c.Action.Symbol()+" "+c.Address)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestFirstApplyCreatesEverythingAndSecondPlanIsEmpty(t *testing.T) {
+	dir, fake := newProject(t)
+	pl, res := apply(t, dir, fake, PlanOptions{})
+	want := []string{"+ image.hero", "+ image.icon", "+ image.mascot"}
+	if diff := cmp.Diff(want, actions(pl)); diff != "" {
+		t.Fatalf("first plan (-want +got):\n%s", diff)
+	}
+	if res.Done != 3 || res.Failed != 0 {
+		t.Fatalf("apply: done %d failed %d", res.Done, res.Failed)
+	}
+	lock, diags := lockfile.Load(filepath.Join(dir, lockfile.FileName))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	hero := lock.Image("image.hero")
+	if hero == nil || hero.Width != 48 || hero.Height != 32 || len(hero.References) != 2 {
+		t.Fatalf("hero entry: %+v", hero)
+	}
+	if got := fake.sawRefs["image.hero"][1]; got != lock.Image("image.mascot").SHA256 {
+		t.Errorf("hero was given %s as the mascot reference, want the mascot's output %s", got, lock.Image("image.mascot").SHA256)
+	}
+	again := planOnly(t, dir, fake, PlanOptions{})
+	if again.HasChanges() || again.Unchanged != 3 {
+		t.Fatalf("second plan: %v, unchanged %d", actions(again), again.Unchanged)
+	}
+}
+
+func TestPromptChangeRegeneratesImageAndDownstreamOnly(t *testing.T) {
+	dir, fake := newProject(t)
+	apply(t, dir, fake, PlanOptions{})
+	before, _ := os.ReadFile(filepath.Join(dir, lockfile.FileName))
+	writeFiles(t, dir, map[string]string{"main.easel.hcl": strings.Replace(baseConfig, "An otter", "A sea otter", 1)})
+	pl, res := apply(t, dir, fake, PlanOptions{})
+	if diff := cmp.Diff([]string{"~ image.hero", "~ image.mascot"}, actions(pl)); diff != "" {
+		t.Fatalf("plan (-want +got):\n%s", diff)
+	}
+	reasons := map[string]Reason{}
+	for _, c := range pl.Changes {
+		reasons[c.Address] = c.Reasons[0]
+	}
+	if r := reasons["image.mascot"]; r.Kind != ReasonAttribute || r.Attribute != "prompt" || !strings.Contains(r.New, "sea otter") {
+		t.Errorf("mascot reason: %+v", r)
+	}
+	if r := reasons["image.hero"]; r.Kind != ReasonUpstream || r.Reference != "image.mascot" {
+		t.Errorf("hero reason: %+v", r)
+	}
+	if res.Done != 2 || fake.calls["image.icon"] != 1 {
+		t.Fatalf("done %d, icon generated %d times", res.Done, fake.calls["image.icon"])
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, lockfile.FileName))
+	if blockOf(string(before), "image.icon") != blockOf(string(after), "image.icon") {
+		t.Error("the icon's lockfile block changed although the icon did not")
+	}
+}
+
+// blockOf returns the lockfile block of an address.
+func blockOf(lock, addr string) string {
+	start := strings.Index(lock, "image \""+addr+"\"")
+	if start < 0 {
+		return ""
+	}
+	end := strings.Index(lock[start:], "\n}\n")
+	return lock[start : start+end]
+}
+
+func TestTouchingReferenceWithoutChangingBytesRegeneratesNothing(t *testing.T) {
+	dir, fake := newProject(t)
+	apply(t, dir, fake, PlanOptions{})
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "brand/logo.png"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	pl := planOnly(t, dir, fake, PlanOptions{})
+	if pl.HasChanges() {
+		t.Fatalf("plan after touch: %v", actions(pl))
+	}
+	writePNG(t, filepath.Join(dir, "brand/logo.png"), color.RGBA{0, 0, 200, 255})
+	pl = planOnly(t, dir, fake, PlanOptions{})
+	if diff := cmp.Diff([]string{"~ image.hero"}, actions(pl)); diff != "" {
+		t.Fatalf("plan after new logo bytes (-want +got):\n%s", diff)
+	}
+	if r := pl.Changes[0].Reasons[0]; r.Kind != ReasonReference || r.Reference != "brand/logo.png" {
+		t.Errorf("reason: %+v", r)
+	}
+}
+
+func TestFailureSkipsDependentsOnly(t *testing.T) {
+	dir, fake := newProject(t)
+	fake.failFor["image.mascot"] = os.ErrPermission
+	pl, res := apply(t, dir, fake, PlanOptions{})
+	if len(pl.Changes) != 3 {
+		t.Fatal(actions(pl))
+	}
+	if res.Done != 1 || res.Failed != 1 || res.Skipped != 1 {
+		t.Fatalf("done %d failed %d skipped %d", res.Done, res.Failed, res.Skipped)
+	}
+	if fake.calls["image.hero"] != 0 {
+		t.Error("hero was generated although its upstream failed")
+	}
+	lock, _ := lockfile.Load(filepath.Join(dir, lockfile.FileName))
+	if lock.Image("image.icon") == nil || lock.Image("image.mascot") != nil {
+		t.Error("lockfile should hold the icon only")
+	}
+	delete(fake.failFor, "image.mascot")
+	pl, _ = apply(t, dir, fake, PlanOptions{})
+	if diff := cmp.Diff([]string{"+ image.hero", "+ image.mascot"}, actions(pl)); diff != "" {
+		t.Fatalf("retry plan (-want +got):\n%s", diff)
+	}
+}
+
+func TestHandEditedOutputIsDriftAndNeverOverwritten(t *testing.T) {
+	dir, fake := newProject(t)
+	apply(t, dir, fake, PlanOptions{})
+	icon := filepath.Join(dir, "out/icon.webp")
+	os.WriteFile(icon, []byte("retouched by a designer"), 0o644)
+	pl, _ := apply(t, dir, fake, PlanOptions{})
+	if diff := cmp.Diff([]string{"! image.icon"}, actions(pl)); diff != "" {
+		t.Fatalf("plan (-want +got):\n%s", diff)
+	}
+	if b, _ := os.ReadFile(icon); string(b) != "retouched by a designer" {
+		t.Fatal("apply overwrote a hand-edited output")
+	}
+	pl, _ = apply(t, dir, fake, PlanOptions{Replace: []string{"image.icon"}})
+	if diff := cmp.Diff([]string{"~ image.icon"}, actions(pl)); diff != "" {
+		t.Fatalf("replace plan (-want +got):\n%s", diff)
+	}
+	if b, _ := os.ReadFile(icon); string(b) == "retouched by a designer" {
+		t.Fatal("-replace did not regenerate")
+	}
+}
+
+func TestMissingOutputIsRestoredFromCacheForFree(t *testing.T) {
+	dir, fake := newProject(t)
+	apply(t, dir, fake, PlanOptions{})
+	calls := fake.callCount()
+	os.Remove(filepath.Join(dir, "out/icon.webp"))
+	pl, res := apply(t, dir, fake, PlanOptions{})
+	if diff := cmp.Diff([]string{"< image.icon"}, actions(pl)); diff != "" {
+		t.Fatalf("plan (-want +got):\n%s", diff)
+	}
+	if res.Done != 1 || fake.callCount() != calls {
+		t.Fatalf("restore called the provider: %d calls, want %d", fake.callCount(), calls)
+	}
+	if pl := planOnly(t, dir, fake, PlanOptions{}); pl.HasChanges() {
+		t.Fatalf("after restore: %v", actions(pl))
+	}
+}
+
+func TestRenamedOutputIsMoved(t *testing.T) {
+	dir, fake := newProject(t)
+	apply(t, dir, fake, PlanOptions{})
+	calls := fake.callCount()
+	writeFiles(t, dir, map[string]string{"main.easel.hcl": strings.Replace(baseConfig, "out/icon.webp", "out/icons/icon.webp", 1)})
+	pl, _ := apply(t, dir, fake, PlanOptions{})
+	if diff := cmp.Diff([]string{"> image.icon"}, actions(pl)); diff != "" {
+		t.Fatalf("plan (-want +got):\n%s", diff)
+	}
+	if fake.callCount() != calls {
+		t.Fatal("a move called the provider")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out/icons/icon.webp")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out/icon.webp")); !os.IsNotExist(err) {
+		t.Fatal("the old path still exists")
+	}
+}
+
+func TestRemovedImageIsDeleted(t *testing.T) {
+	dir, fake := newProject(t)
+	apply(t, dir, fake, PlanOptions{})
+	cfg := baseConfig[:strings.Index(baseConfig, `image "icon"`)]
+	writeFiles(t, dir, map[string]string{"main.easel.hcl": cfg})
+	pl, _ := apply(t, dir, fake, PlanOptions{})
+	if diff := cmp.Diff([]string{"- image.icon"}, actions(pl)); diff != "" {
+		t.Fatalf("plan (-want +got):\n%s", diff)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out/icon.webp")); !os.IsNotExist(err) {
+		t.Fatal("the output of a removed image is still there")
+	}
+	lock, _ := lockfile.Load(filepath.Join(dir, lockfile.FileName))
+	if lock.Image("image.icon") != nil {
+		t.Fatal("the lockfile still has the removed image")
+	}
+}
+
+func TestTargetIncludesDependencies(t *testing.T) {
+	dir, fake := newProject(t)
+	pl := planOnly(t, dir, fake, PlanOptions{Targets: []string{"image.hero"}})
+	if diff := cmp.Diff([]string{"+ image.hero", "+ image.mascot"}, actions(pl)); diff != "" {
+		t.Fatalf("plan (-want +got):\n%s", diff)
+	}
+	p := open(t, dir, fake)
+	if _, diags := p.Plan(context.Background(), PlanOptions{Targets: []string{"image.heroo"}}); !diags.HasErrors() || !strings.Contains(diags.Error(), "image.hero") {
+		t.Fatalf("a target matching nothing: %v", diags)
+	}
+}
+
+func TestCycleIsReportedWithItsImages(t *testing.T) {
+	dir := writeFiles(t, "", map[string]string{"main.easel.hcl": `
+image "a" {
+  provider   = fake
+  size       = "8x8"
+  references = [image.b]
+  output     = "a.png"
+}
+image "b" {
+  provider   = fake
+  size       = "8x8"
+  depends_on = [image.a]
+  output     = "b.png"
+}
+`})
+	_, diags := Open(context.Background(), Options{Dir: dir, Providers: fakeSource{newFakeProvider()}})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "image.a -> image.b") {
+		t.Fatalf("want a cycle naming both images, got %v", diags)
+	}
+}
+
+func TestSecondRunInSameDirectoryFailsClearly(t *testing.T) {
+	dir, fake := newProject(t)
+	open(t, dir, fake)
+	_, diags := Open(context.Background(), Options{Dir: dir, Providers: fakeSource{fake}})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Another easel is running") {
+		t.Fatalf("got %v", diags)
+	}
+}

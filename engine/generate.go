@@ -1,0 +1,253 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/easelhq/easel/internal/fsx"
+	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/lockfile"
+	"github.com/easelhq/easel/plugins"
+	"github.com/easelhq/easel/schema"
+)
+
+// generate runs one create or regenerate and records its result.
+func (a *applier) generate(ctx context.Context, n *node, c *Change) {
+	start := time.Now()
+	a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action})
+	r, err := a.generateOne(ctx, n, c)
+	if r == nil {
+		r = &Result{}
+	}
+	r.Output, r.Err, r.Elapsed = c.Output, err, elapsedSince(start)
+	a.finish(c, r)
+}
+
+func (a *applier) generateOne(ctx context.Context, n *node, c *Change) (*Result, error) {
+	pi := a.pl.byAddr[c.Address]
+	inst, err := a.instance(ctx, c.Provider)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := a.references(pi)
+	if err != nil {
+		return nil, err
+	}
+	req := a.p.request(pi, refs)
+	req.SpecHash = a.specHash(pi, refs)
+	gctx, cancel := context.WithTimeout(ctx, a.opts.ImageTimeout)
+	defer cancel()
+	path := a.abs(c.Output)
+	out, err := fsx.CreateAtomic(path, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("creating %s: %w", c.Output, err)
+	}
+	sink := newOutputSink(out)
+	res, err := inst.prov.Generate(gctx, req, sink)
+	if err != nil {
+		out.Abort()
+		return nil, a.generateFailed(inst, c, err, gctx)
+	}
+	img, err := sink.check(req.Format)
+	if err != nil {
+		out.Abort()
+		return &Result{BilledRetries: res.BilledRetries}, err
+	}
+	if err := out.Commit(); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", c.Output, err)
+	}
+	return a.recordSuccess(pi, req, res, img)
+}
+
+// recordSuccess caches the new output and persists its lockfile entry.
+func (a *applier) recordSuccess(pi *planned, req *plugins.ImageRequest, res *plugins.GenerateResult, img checkedImage) (*Result, error) {
+	path := a.abs(req.OutputPath)
+	a.p.stat.record(path, img.sum)
+	if err := a.cache.store(path, img.sum); err != nil {
+		fmt.Fprintf(a.p.opts.Log, "%s: not cached: %v\n", req.Address, err)
+	}
+	entry := &lockfile.Image{
+		Address: req.Address, Provider: pi.change.Provider, Model: pi.change.Model,
+		SpecHash: req.SpecHash, Output: req.OutputPath, SHA256: img.sum, Bytes: img.size,
+		Width: img.width, Height: img.height, CostUSD: res.CostUSD,
+		Inputs: pi.spec.attrs, Metadata: res.Metadata,
+	}
+	for i, r := range req.References {
+		entry.References = append(entry.References, &lockfile.Reference{Name: pi.refs[i].spec.Value, Kind: string(r.Kind), SHA256: r.SHA256})
+	}
+	r := &Result{SHA256: img.sum, Bytes: img.size, Width: img.width, Height: img.height,
+		CostUSD: res.CostUSD, BilledRetries: res.BilledRetries}
+	for _, w := range res.Warnings {
+		r.Warnings = append(r.Warnings, w.Summary+": "+w.Detail)
+	}
+	if err := a.lock.set(entry); err != nil {
+		return r, fmt.Errorf("the image was written but the lockfile was not: %w", err)
+	}
+	return r, nil
+}
+
+// generateFailed turns a provider error into the image's error, and stops
+// further calls to a provider that is out of quota.
+func (a *applier) generateFailed(inst *providerInstance, c *Change, err error, gctx context.Context) error {
+	var ge *plugins.GenerateError
+	if errors.As(err, &ge) && ge.Kind == plugins.ErrQuota {
+		inst.mu.Lock()
+		inst.exhausted = fmt.Errorf("provider %s is out of quota: %s", c.Provider, ge.Message)
+		inst.mu.Unlock()
+	}
+	if errors.Is(gctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("no image after %s (the provider did not answer in time): %w", a.opts.ImageTimeout, err)
+	}
+	return err
+}
+
+// references opens every reference for the provider. An image reference
+// reads the upstream image's output, just written or locked.
+func (a *applier) references(pi *planned) ([]plugins.Reference, error) {
+	refs := make([]plugins.Reference, len(pi.refs))
+	for i, r := range pi.refs {
+		ref := plugins.Reference{Kind: plugins.ReferenceKind(r.spec.Kind), Name: r.spec.Value, SHA256: r.sum, Size: r.size}
+		var path string
+		switch r.spec.Kind {
+		case schema.RefURL:
+			ref.MediaType = mediaTypeOf(r.spec.Value)
+			refs[i] = ref
+			continue
+		case schema.RefImage:
+			up := a.p.byAddr[r.spec.Value]
+			path = a.abs(up.inst.Output)
+			ref.MediaType = mediaTypeOf(up.inst.Output)
+			if res := a.result(r.spec.Value); res != nil && res.SHA256 != "" {
+				ref.SHA256, ref.Size = res.SHA256, res.Bytes
+			}
+			if ref.SHA256 == "" {
+				return nil, fmt.Errorf("upstream image %s has no output yet", r.spec.Value)
+			}
+		default:
+			path = a.abs(r.spec.Value)
+			ref.MediaType = mediaTypeOf(r.spec.Value)
+		}
+		ref.Open = func() (io.ReadCloser, error) { return os.Open(path) }
+		refs[i] = ref
+	}
+	return refs, nil
+}
+
+// specHash completes the spec hash once every upstream output is known.
+func (a *applier) specHash(pi *planned, refs []plugins.Reference) string {
+	if pi.change.SpecHash != "" {
+		return pi.change.SpecHash
+	}
+	s := *pi.spec
+	s.refs = make([]string, len(refs))
+	for i, r := range refs {
+		s.refs[i] = refKey(pi.refs[i].spec.Kind, r.SHA256)
+	}
+	return s.hash()
+}
+
+// instance returns the configured provider for a key, starting and
+// configuring it on first use.
+func (a *applier) instance(ctx context.Context, key string) (*providerInstance, error) {
+	a.mu.Lock()
+	inst := a.instances[key]
+	if inst == nil {
+		inst = &providerInstance{}
+		a.instances[key] = inst
+	}
+	a.mu.Unlock()
+	inst.once.Do(func() { inst.err = a.configure(ctx, key, inst) })
+	if inst.err != nil {
+		return nil, inst.err
+	}
+	inst.mu.Lock()
+	defer inst.mu.Unlock()
+	if inst.exhausted != nil {
+		return nil, &skipError{why: inst.exhausted.Error()}
+	}
+	return inst, nil
+}
+
+func (a *applier) configure(ctx context.Context, key string, inst *providerInstance) error {
+	name := providerName(key)
+	if key == name {
+		inst.prov = a.p.Provider(name)
+	}
+	if inst.prov == nil {
+		prov, err := a.p.opts.Providers.Start(ctx, name)
+		if err != nil {
+			return fmt.Errorf("starting provider %s: %w", key, err)
+		}
+		inst.prov, inst.own = prov, true
+	}
+	pc := a.p.providerConfig(key)
+	if pc == nil {
+		return nil
+	}
+	if d := inst.prov.Configure(ctx, unmarked(pc.Config)); d.HasErrors() {
+		diags := mapDiagnostics(d, pc.AttrRanges, pc.DeclRange)
+		return fmt.Errorf("configuring provider %s: %s", key, diags.Error())
+	}
+	return nil
+}
+
+func (p *Project) providerConfig(key string) *schema.ProviderInstance {
+	for _, pi := range p.Evaluated.Providers {
+		if pi.Key == key {
+			return pi
+		}
+	}
+	return nil
+}
+
+// outputSink hashes and counts what the provider streams, keeping the first
+// bytes to check the image's format and size before it is committed.
+type outputSink struct {
+	w    io.Writer
+	h    interface{ Sum([]byte) []byte }
+	hw   io.Writer
+	head bytes.Buffer
+	size int64
+}
+
+const headLimit = 1 << 20
+
+func newOutputSink(w io.Writer) *outputSink {
+	h := sha256.New()
+	return &outputSink{w: w, h: h, hw: h}
+}
+
+func (s *outputSink) Write(p []byte) (int, error) {
+	if room := headLimit - s.head.Len(); room > 0 {
+		s.head.Write(p[:min(room, len(p))])
+	}
+	s.hw.Write(p)
+	s.size += int64(len(p))
+	return s.w.Write(p)
+}
+
+type checkedImage struct {
+	sum           string
+	size          int64
+	width, height int
+}
+
+// check decodes the image header: garbage is an error, never a file.
+func (s *outputSink) check(want string) (checkedImage, error) {
+	format, w, h, err := imagefmt.Sniff(bytes.NewReader(s.head.Bytes()))
+	if err != nil {
+		return checkedImage{}, fmt.Errorf("the provider returned something that is not a readable image: %w", err)
+	}
+	if want != "" && format != want {
+		return checkedImage{}, fmt.Errorf("the provider returned a %s image, but the output %s asks for %s", format, filepath.Ext(want), want)
+	}
+	return checkedImage{sum: hex.EncodeToString(s.h.Sum(nil)), size: s.size, width: w, height: h}, nil
+}

@@ -1,0 +1,60 @@
+package engine
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/easelhq/easel/plugins"
+)
+
+// ProviderSource starts provider processes by name. plugins/host.Host is one.
+type ProviderSource interface {
+	Start(ctx context.Context, name string) (plugins.Provider, error)
+}
+
+// Options configure Open.
+type Options struct {
+	// Dir is the project directory holding the *.easel.hcl files.
+	Dir string
+	// Vars are raw -var name=value arguments; VarFiles are -var-file paths;
+	// Env is the environment (os.Environ form), for EASEL_VAR_*.
+	Vars     []string
+	VarFiles []string
+	Env      []string
+	// Providers starts provider processes.
+	Providers ProviderSource
+	// LockWait is how long to wait for another easel in the same directory
+	// to finish; zero fails at once with a clear message.
+	LockWait time.Duration
+	// ReadOnly opens without taking the run lock and without writing the
+	// stat cache (validate, show, graph).
+	ReadOnly bool
+	// Log receives debug lines; nil discards them.
+	Log io.Writer
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// PlanOptions select what a plan covers.
+type PlanOptions struct {
+	// Targets limit the plan to these addresses (and their dependencies).
+	// A bare "image.x" covers every instance of x.
+	Targets []string
+	// Replace forces regeneration of these addresses even when unchanged.
+	Replace []string
+}
+
+// ApplyOptions tune Apply.
+type ApplyOptions struct {
+	// Parallelism is the number of images generated at once (default 10).
+	Parallelism int
+	// Stop, when closed, stops starting new work; in-flight generations
+	// finish. Cancelling the context passed to Apply cancels them too.
+	Stop <-chan struct{}
+	// ImageTimeout bounds one generation (default 10 minutes).
+	ImageTimeout time.Duration
+	// OnEvent receives progress events; it is called from several
+	// goroutines, one event at a time (the engine serialises the calls).
+	OnEvent func(Event)
+}

@@ -1,0 +1,477 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/lockfile"
+	"github.com/easelhq/easel/plugins"
+	"github.com/easelhq/easel/schema"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// planned is the engine's own record of one image in a plan: what Apply
+// needs beside the public Change.
+type planned struct {
+	change *Change
+	node   *node
+	spec   *specInput
+	// refs are the reference hashes in declaration order; "" where an
+	// upstream image will change first.
+	refs []refState
+	// outputSum is the current output file's sha256 ("" when missing).
+	outputSum string
+}
+
+type refState struct {
+	spec schema.RefSpec
+	sum  string
+	size int64
+}
+
+// planner holds the state of one Plan call.
+type planner struct {
+	p       *Project
+	opts    PlanOptions
+	replace map[string]bool
+	byAddr  map[string]*planned
+	diags   hcl.Diagnostics
+	cache   *outputCache
+}
+
+// Plan compares the configuration with the lockfile and the files on disk
+// and says what Apply would do. It makes no network call.
+func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagnostics) {
+	if p.graph == nil {
+		return nil, errDiag("Nothing to plan", "The configuration did not load.")
+	}
+	pl := &planner{p: p, opts: opts, byAddr: map[string]*planned{}, cache: newOutputCache(p.dir)}
+	selected, diags := p.selectTargets(opts.Targets)
+	pl.diags = diags
+	pl.replace, diags = p.matchAddresses(opts.Replace, "-replace")
+	pl.diags = append(pl.diags, diags...)
+	if pl.diags.HasErrors() {
+		return nil, pl.diags
+	}
+	plan := &Plan{}
+	for _, n := range p.graph.nodes {
+		if selected != nil && !selected[n] {
+			continue
+		}
+		pi := pl.planImage(n)
+		pl.byAddr[n.addr()] = pi
+		if pi.change.Action == NoOp {
+			plan.Unchanged++
+		}
+		plan.Changes = append(plan.Changes, pi.change)
+	}
+	plan.Changes = append(plan.Changes, pl.deletes(selected != nil)...)
+	pl.diags = append(pl.diags, pl.checkProviders(ctx)...)
+	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Address < plan.Changes[j].Address })
+	plan.Changes = withoutNoOps(plan.Changes)
+	plan.Fingerprint = pl.fingerprint(plan)
+	plan.Warnings = warningsOf(pl.diags)
+	p.mu.Lock()
+	p.lastPlan = pl
+	p.mu.Unlock()
+	if !p.opts.ReadOnly {
+		if err := p.stat.save(); err != nil {
+			fmt.Fprintln(p.opts.Log, "warning:", err)
+		}
+	}
+	return plan, pl.diags
+}
+
+func withoutNoOps(cs []*Change) []*Change {
+	out := cs[:0]
+	for _, c := range cs {
+		if c.Action != NoOp {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func warningsOf(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// planImage decides one image's action; its dependencies are planned first.
+func (pl *planner) planImage(n *node) *planned {
+	inst := n.inst
+	name := providerName(inst.ProviderKey)
+	sch := pl.p.Schemas[name]
+	c := &Change{
+		Address:  inst.Address,
+		Provider: inst.ProviderKey,
+		Model:    attrString(inst.Attrs, "model"),
+		Size:     attrString(inst.Attrs, "size"),
+		Quality:  attrString(inst.Attrs, "quality"),
+		Output:   inst.Output,
+	}
+	pi := &planned{change: c, node: n}
+	pi.spec = &specInput{source: pl.p.sourceOf(name), format: formatOf(inst), attrs: hashAttrs(inst.Attrs, sch.Image)}
+	pi.spec.hashVersion = sch.HashVersion
+	upstreamChanges := pl.hashRefs(pi)
+	if !upstreamChanges {
+		pi.spec.refs = make([]string, len(pi.refs))
+		for i, r := range pi.refs {
+			pi.spec.refs[i] = refKey(r.spec.Kind, r.sum)
+		}
+		c.SpecHash = pi.spec.hash()
+	}
+	pl.decide(pi, pl.p.Lock.Image(inst.Address))
+	pl.lifecycleWarnings(pi, sch)
+	return pi
+}
+
+// hashRefs hashes every reference; it reports whether an upstream image
+// will change first (then the spec hash is known only at apply).
+func (pl *planner) hashRefs(pi *planned) (upstreamChanges bool) {
+	inst := pi.node.inst
+	pi.refs = make([]refState, len(inst.References))
+	for i, ref := range inst.References {
+		rs := refState{spec: ref}
+		switch ref.Kind {
+		case schema.RefImage:
+			up := pl.byAddr[ref.Value]
+			if up == nil || up.change.Action.Generates() {
+				upstreamChanges = true
+			} else if le := pl.p.Lock.Image(ref.Value); le != nil {
+				rs.sum, rs.size = le.SHA256, le.Bytes
+			} else {
+				upstreamChanges = true
+			}
+		case schema.RefURL:
+			rs.sum = pl.lockedRefSum(inst.Address, ref.Value)
+		default:
+			sum, size, err := pl.p.stat.hash(filepath.Join(pl.p.dir, filepath.FromSlash(ref.Value)))
+			if err != nil {
+				pl.diags = append(pl.diags, refFileDiag(inst.Address, ref, err))
+			}
+			rs.sum, rs.size = sum, size
+		}
+		pi.refs[i] = rs
+	}
+	return upstreamChanges
+}
+
+// lockedRefSum is the hash pinned for a URL reference, or a stand-in made
+// from the URL until apply fetches it.
+func (pl *planner) lockedRefSum(addr, url string) string {
+	if le := pl.p.Lock.Image(addr); le != nil {
+		for _, r := range le.References {
+			if r.Name == url && r.SHA256 != "" {
+				return r.SHA256
+			}
+		}
+	}
+	sum := sha256.Sum256([]byte("url " + url))
+	return hex.EncodeToString(sum[:])
+}
+
+func refFileDiag(addr string, ref schema.RefSpec, err error) *hcl.Diagnostic {
+	detail := fmt.Sprintf("%s references %s, which cannot be read: %v.", addr, ref.Value, err)
+	if os.IsNotExist(err) {
+		detail = fmt.Sprintf("%s references %s, but there is no such file. Paths are relative to the directory of the configuration.", addr, ref.Value)
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Reference file not found", Detail: detail, Subject: ref.Range.Ptr()}
+}
+
+// decide sets the action and reasons by comparing with the locked entry and
+// the output file on disk.
+func (pl *planner) decide(pi *planned, le *lockfile.Image) {
+	c := pi.change
+	switch {
+	case le == nil:
+		c.Action = Create
+		c.Reasons = []Reason{{Kind: ReasonNew, Message: "not generated yet"}}
+		return
+	case pl.replace[c.Address]:
+		c.Action = Regenerate
+		c.Reasons = []Reason{{Kind: ReasonReplace, Message: "forced by -replace"}}
+		pl.checkDrift(pi, le, false)
+		return
+	case c.SpecHash == "" || c.SpecHash != le.SpecHash:
+		c.Action = Regenerate
+		c.Reasons = pl.diffReasons(pi, le)
+		pl.checkDrift(pi, le, true)
+		return
+	}
+	pl.decideUnchangedSpec(pi, le)
+}
+
+// checkDrift protects a hand-edited output from being overwritten by a
+// regeneration: it becomes drift unless -replace names it.
+func (pl *planner) checkDrift(pi *planned, le *lockfile.Image, guard bool) {
+	if le.Output != pi.change.Output {
+		return
+	}
+	sum, ok := pl.outputSum(pi.change.Output)
+	pi.outputSum = sum
+	if !ok || sum == le.SHA256 || !guard {
+		return
+	}
+	pi.change.Action = Drift
+	pi.change.Reasons = append(pi.change.Reasons, Reason{Kind: ReasonOutputEdited,
+		Message: "the output was edited outside easel: it is kept; pass -replace=" + pi.change.Address + " to regenerate it anyway"})
+}
+
+// decideUnchangedSpec handles an image whose spec is as locked: the output
+// may still be missing, edited or moved.
+func (pl *planner) decideUnchangedSpec(pi *planned, le *lockfile.Image) {
+	c := pi.change
+	sum, ok := pl.outputSum(c.Output)
+	pi.outputSum = sum
+	if c.Output != le.Output {
+		c.PrevOutput = le.Output
+		oldSum, oldOK := pl.outputSum(le.Output)
+		switch {
+		case ok && sum == le.SHA256, oldOK && oldSum == le.SHA256, pl.cache.has(le.SHA256):
+			c.Action = Move
+			c.Reasons = []Reason{{Kind: ReasonOutputPath, Old: le.Output, New: c.Output,
+				Message: fmt.Sprintf("output path changed from %s to %s", le.Output, c.Output)}}
+			if ok && sum != le.SHA256 {
+				pl.guardOverwrite(pi)
+			}
+			return
+		}
+		pl.missingOutput(pi, le, "output moved to "+c.Output+" and the old file is gone")
+		return
+	}
+	switch {
+	case !ok:
+		pl.missingOutput(pi, le, "the output file is missing")
+	case sum != le.SHA256:
+		c.Action = Drift
+		c.Reasons = []Reason{{Kind: ReasonOutputEdited,
+			Message: "the output was edited outside easel: it is kept; pass -replace=" + c.Address + " to regenerate it"}}
+	default:
+		c.Action = NoOp
+	}
+}
+
+// guardOverwrite refuses to move an image onto a different existing file.
+func (pl *planner) guardOverwrite(pi *planned) {
+	pl.diags = append(pl.diags, &hcl.Diagnostic{Severity: hcl.DiagError,
+		Summary: "Output path is taken",
+		Detail: fmt.Sprintf("%s moves to %s, but a different file is already there. Move or delete that file first; easel never overwrites a file it did not write.",
+			pi.change.Address, pi.change.Output),
+		Subject: pi.node.inst.AttrRanges["output"].Ptr()})
+}
+
+// missingOutput restores from the cache when it can, else regenerates.
+func (pl *planner) missingOutput(pi *planned, le *lockfile.Image, why string) {
+	c := pi.change
+	if pl.cache.has(le.SHA256) {
+		c.Action = Restore
+		c.Reasons = []Reason{{Kind: ReasonOutputMissing, Message: why + "; restored from .easel/cache at no cost"}}
+		return
+	}
+	c.Action = Regenerate
+	c.Reasons = []Reason{{Kind: ReasonOutputMissing, Message: why + " and no cached copy exists"}}
+}
+
+// outputSum hashes a project-relative output path through the stat cache.
+func (pl *planner) outputSum(rel string) (string, bool) {
+	sum, _, err := pl.p.stat.hash(filepath.Join(pl.p.dir, filepath.FromSlash(rel)))
+	return sum, err == nil
+}
+
+// diffReasons explains a spec change against the locked entry.
+func (pl *planner) diffReasons(pi *planned, le *lockfile.Image) []Reason {
+	var rs []Reason
+	inst := pi.node.inst
+	if le.Provider != inst.ProviderKey {
+		rs = append(rs, Reason{Kind: ReasonAttribute, Attribute: "provider", Old: le.Provider, New: inst.ProviderKey,
+			Message: fmt.Sprintf("provider changed from %s to %s", le.Provider, inst.ProviderKey)})
+	}
+	rs = append(rs, attrReasons(le.Inputs, pi.spec.attrs)...)
+	rs = append(rs, pl.refReasons(pi, le)...)
+	if len(rs) == 0 {
+		rs = append(rs, Reason{Kind: ReasonProvider,
+			Message: "the provider's hash version, a sensitive or provider-side input, or the output format changed"})
+	}
+	return rs
+}
+
+func attrReasons(old, cur map[string]cty.Value) []Reason {
+	names := map[string]bool{}
+	for k := range old {
+		names[k] = true
+	}
+	for k := range cur {
+		names[k] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for k := range names {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	var rs []Reason
+	for _, name := range sorted {
+		o, ok1 := old[name]
+		n, ok2 := cur[name]
+		if ok1 && ok2 && o.Type().Equals(n.Type()) && o.RawEquals(n) {
+			continue
+		}
+		if ok1 && ok2 && canonicalJSON(o) == canonicalJSON(n) {
+			continue
+		}
+		r := Reason{Kind: ReasonAttribute, Attribute: name, Old: renderValue(o, ok1), New: renderValue(n, ok2)}
+		r.Message = fmt.Sprintf("%s changed", name)
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+func (pl *planner) refReasons(pi *planned, le *lockfile.Image) []Reason {
+	var rs []Reason
+	old := map[string]string{}
+	for _, r := range le.References {
+		old[r.Name] = r.SHA256
+	}
+	seen := map[string]bool{}
+	for _, r := range pi.refs {
+		name := r.spec.Value
+		seen[name] = true
+		prev, had := old[name]
+		switch {
+		case r.spec.Kind == schema.RefImage && (r.sum == "" || (had && prev != r.sum)):
+			rs = append(rs, Reason{Kind: ReasonUpstream, Reference: name, Message: "upstream image " + name + " changes"})
+		case !had:
+			rs = append(rs, Reason{Kind: ReasonReference, Reference: name, Message: "reference " + name + " added"})
+		case prev != r.sum:
+			rs = append(rs, Reason{Kind: ReasonReference, Reference: name, Old: short(prev), New: short(r.sum),
+				Message: "reference file " + name + " changed"})
+		}
+	}
+	for _, r := range le.References {
+		if !seen[r.Name] {
+			rs = append(rs, Reason{Kind: ReasonReference, Reference: r.Name, Message: "reference " + r.Name + " removed"})
+		}
+	}
+	if len(rs) == 0 && len(le.References) == len(pi.refs) {
+		for i, r := range le.References {
+			if r.Name != pi.refs[i].spec.Value {
+				return []Reason{{Kind: ReasonReference, Message: "references reordered"}}
+			}
+		}
+	}
+	return rs
+}
+
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12]
+	}
+	return sum
+}
+
+// deletes lists locked images that are no longer configured. With targets,
+// only explicitly targeted addresses are deleted.
+func (pl *planner) deletes(targeted bool) []*Change {
+	var out []*Change
+	for _, le := range pl.p.Lock.Images {
+		if pl.p.byAddr[le.Address] != nil {
+			continue
+		}
+		if targeted && !matchAny(pl.opts.Targets, le.Address) {
+			continue
+		}
+		out = append(out, &Change{Address: le.Address, Action: Delete, Provider: le.Provider, Model: le.Model,
+			Output: le.Output, PrevOutput: le.Output,
+			Reasons: []Reason{{Kind: ReasonRemoved, Message: "no longer in the configuration; the output is removed (a copy stays in .easel/cache)"}}})
+	}
+	return out
+}
+
+// sourceOf is the provider's source address for the spec hash.
+func (p *Project) sourceOf(name string) string {
+	if rp, ok := p.Config.RequiredProviders[name]; ok && rp.Source != "" {
+		return rp.Source
+	}
+	return "easel/" + name
+}
+
+func formatOf(inst *schema.ImageInstance) string {
+	f, _ := imagefmt.FormatFromPath(inst.Output)
+	return f
+}
+
+func attrString(attrs cty.Value, name string) string {
+	if attrs == cty.NilVal || attrs.IsNull() || !attrs.Type().IsObjectType() || !attrs.Type().HasAttribute(name) {
+		return ""
+	}
+	v := attrs.GetAttr(name)
+	if v.IsNull() || !v.IsKnown() || v.IsMarked() || v.Type() != cty.String {
+		return ""
+	}
+	return v.AsString()
+}
+
+// lifecycleWarnings warns about images on deprecated or shut-down models,
+// from the provider's model table. Images that need generating on a
+// shut-down model are errors from the provider's validation instead.
+func (pl *planner) lifecycleWarnings(pi *planned, sch *plugins.Schema) {
+	model := pi.change.Model
+	if model == "" || pi.change.Action.Generates() {
+		return
+	}
+	for _, m := range sch.Models {
+		if m.ID != model || m.Status == plugins.Active || m.Status == "" {
+			continue
+		}
+		msg := fmt.Sprintf("%s uses %s, deprecated; it shuts down on %s.", pi.change.Address, model, m.Date)
+		if m.Status == plugins.Shutdown {
+			msg = fmt.Sprintf("%s uses %s, shut down since %s. The generated image stays valid, but any change to it will need another model.", pi.change.Address, model, m.Date)
+		}
+		if m.Replacement != "" {
+			msg += " Use " + m.Replacement + " instead."
+		}
+		pi.change.Warnings = append(pi.change.Warnings, msg)
+		pl.diags = append(pl.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Model " + model + " is " + string(m.Status),
+			Detail: msg, Subject: pi.node.inst.AttrRanges["model"].Ptr()})
+	}
+}
+
+// fingerprint binds a plan to its inputs: the lockfile's bytes and every
+// change's spec, references and output state.
+func (pl *planner) fingerprint(plan *Plan) string {
+	h := sha256.New()
+	h.Write(pl.p.Lock.Bytes())
+	for _, c := range plan.Changes {
+		fmt.Fprintf(h, "%s %s %s %s %s\n", c.Address, c.Action, c.SpecHash, c.Output, c.PrevOutput)
+		if pi := pl.byAddr[c.Address]; pi != nil {
+			for _, r := range pi.refs {
+				fmt.Fprintf(h, " ref %s %s\n", r.spec.Value, r.sum)
+			}
+			fmt.Fprintf(h, " out %s\n", pi.outputSum)
+		}
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+func renderValue(v cty.Value, ok bool) string {
+	if !ok || v.IsNull() {
+		return "(unset)"
+	}
+	if v.Type() == cty.String {
+		return fmt.Sprintf("%q", v.AsString())
+	}
+	return strings.TrimSpace(canonicalJSON(v))
+}

@@ -1,0 +1,241 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/easelhq/easel/internal/fsx"
+	"github.com/easelhq/easel/lockfile"
+	"github.com/easelhq/easel/plugins"
+	"github.com/easelhq/easel/schema"
+	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/sync/errgroup"
+)
+
+// StateDir is the project-local directory for caches, plugins and the run lock.
+const StateDir = ".easel"
+
+// Project is a loaded, evaluated configuration with its lockfile and
+// providers, ready to plan and apply. Close it when done.
+type Project struct {
+	opts      Options
+	dir       string
+	Config    *schema.Config
+	Evaluated *schema.Evaluated
+	Lock      *lockfile.File
+	// LockBytes are the lockfile's bytes as read (nil when there was none).
+	lockBytes []byte
+	// Schemas are the providers' schemas by provider name.
+	Schemas map[string]*plugins.Schema
+
+	graph  *graph
+	byAddr map[string]*node
+	stat   *statCache
+	unlock func() error
+
+	mu        sync.Mutex
+	providers map[string]plugins.Provider // by name: the process used for schema, validation and estimates
+	lastPlan  *planner
+}
+
+// Open loads the configuration in opts.Dir, the lockfile and the providers'
+// schemas, evaluates everything and builds the image graph. Diagnostics
+// describe every problem found; when they hold errors the Project may be
+// nil or partial and must not be applied.
+func Open(ctx context.Context, opts Options) (*Project, hcl.Diagnostics) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, errDiag("Invalid project directory", err.Error())
+	}
+	p := &Project{opts: opts, dir: dir, providers: map[string]plugins.Provider{}}
+	if !opts.ReadOnly {
+		if d := p.takeRunLock(ctx); d != nil {
+			return nil, d
+		}
+	}
+	diags := p.load(ctx)
+	if diags.HasErrors() {
+		p.Close()
+		return p, diags
+	}
+	return p, diags
+}
+
+func (p *Project) load(ctx context.Context) hcl.Diagnostics {
+	cfg, diags := schema.Load(p.dir)
+	p.Config = cfg
+	lock, ldiags := lockfile.Load(filepath.Join(p.dir, lockfile.FileName))
+	diags = append(diags, ldiags...)
+	p.Lock = lock
+	if cfg == nil || diags.HasErrors() {
+		return diags
+	}
+	diags = append(diags, p.startProviders(ctx, cfg.ProviderNames())...)
+	if diags.HasErrors() {
+		return diags
+	}
+	in := schema.Inputs{Vars: p.opts.Vars, VarFiles: p.opts.VarFiles, Env: p.opts.Env}
+	ev, ediags := cfg.Evaluate(in, p.Schemas)
+	diags = append(diags, ediags...)
+	p.Evaluated = ev
+	if ev == nil || diags.HasErrors() {
+		return diags
+	}
+	diags = append(diags, p.validateProviderConfigs(ctx)...)
+	g, gdiags := buildGraph(ev.Images)
+	diags = append(diags, gdiags...)
+	p.graph = g
+	if g != nil {
+		p.byAddr = g.byAddr
+	}
+	p.stat = loadStatCache(filepath.Join(p.dir, StateDir, "statcache"))
+	return diags
+}
+
+// takeRunLock makes sure only one easel works in the directory at a time.
+func (p *Project) takeRunLock(ctx context.Context) hcl.Diagnostics {
+	path := filepath.Join(p.dir, StateDir, "run.lock")
+	if err := mkdirState(p.dir); err != nil {
+		return errDiag("Cannot create "+StateDir, err.Error())
+	}
+	wait := p.opts.LockWait > 0
+	lctx := ctx
+	if wait {
+		var cancel context.CancelFunc
+		lctx, cancel = context.WithTimeout(ctx, p.opts.LockWait)
+		defer cancel()
+	}
+	unlock, err := fsx.Lock(lctx, path, wait)
+	if err != nil {
+		if errors.Is(err, fsx.ErrLocked) || errors.Is(err, context.DeadlineExceeded) {
+			return errDiag("Another easel is running in this directory",
+				"Only one plan or apply may run in a project at a time, so they do not race on outputs and the lockfile. Wait for the other run to finish, or pass -lock-timeout=60s to wait for it.")
+		}
+		return errDiag("Cannot take the run lock", err.Error())
+	}
+	p.unlock = unlock
+	return nil
+}
+
+// startProviders starts one process per provider name, in parallel, and
+// reads their schemas.
+func (p *Project) startProviders(ctx context.Context, names []string) hcl.Diagnostics {
+	p.Schemas = map[string]*plugins.Schema{}
+	var mu sync.Mutex
+	var diags hcl.Diagnostics
+	g, gctx := errgroup.WithContext(ctx)
+	for _, name := range names {
+		g.Go(func() error {
+			prov, sch, err := p.startOne(gctx, name)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				diags = append(diags, providerStartDiag(p.Config, name, err))
+				return nil
+			}
+			p.providers[name] = prov
+			p.Schemas[name] = sch
+			return nil
+		})
+	}
+	_ = g.Wait()
+	sort.SliceStable(diags, func(i, j int) bool { return diags[i].Summary < diags[j].Summary })
+	return diags
+}
+
+func (p *Project) startOne(ctx context.Context, name string) (plugins.Provider, *plugins.Schema, error) {
+	if p.opts.Providers == nil {
+		return nil, nil, fmt.Errorf("no provider source configured")
+	}
+	prov, err := p.opts.Providers.Start(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	sch, err := prov.GetSchema(ctx)
+	if err != nil {
+		prov.Close()
+		return nil, nil, fmt.Errorf("reading the schema of provider %q: %w", name, err)
+	}
+	return prov, sch, nil
+}
+
+// providerStartDiag points at where the config names the provider.
+func providerStartDiag(cfg *schema.Config, name string, err error) *hcl.Diagnostic {
+	d := &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Provider %q could not be started", name),
+		Detail:   err.Error(),
+	}
+	if rng, ok := providerRange(cfg, name); ok {
+		d.Subject = &rng
+	}
+	return d
+}
+
+func providerRange(cfg *schema.Config, name string) (hcl.Range, bool) {
+	if rp, ok := cfg.RequiredProviders[name]; ok {
+		return rp.DeclRange, true
+	}
+	if pb, ok := cfg.Providers[name]; ok {
+		return pb.DeclRange, true
+	}
+	for _, img := range cfg.Images {
+		if providerName(img.ProviderKey) == name {
+			return img.ProviderRange, true
+		}
+	}
+	return hcl.Range{}, false
+}
+
+// validateProviderConfigs checks every provider block offline.
+func (p *Project) validateProviderConfigs(ctx context.Context) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, pi := range p.Evaluated.Providers {
+		prov := p.providers[pi.Name]
+		if prov == nil {
+			continue
+		}
+		pd := prov.ValidateConfig(ctx, unmarked(pi.Config))
+		diags = append(diags, mapDiagnostics(pd, pi.AttrRanges, pi.DeclRange)...)
+	}
+	return diags
+}
+
+// Provider returns the started provider process for a provider name.
+func (p *Project) Provider(name string) plugins.Provider {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.providers[name]
+}
+
+// Close stops every provider and releases the run lock.
+func (p *Project) Close() error {
+	p.mu.Lock()
+	provs := p.providers
+	p.providers = map[string]plugins.Provider{}
+	p.mu.Unlock()
+	for _, prov := range provs {
+		prov.Close()
+	}
+	if p.unlock != nil {
+		err := p.unlock()
+		p.unlock = nil
+		return err
+	}
+	return nil
+}
+
+// Dir is the project directory, absolute.
+func (p *Project) Dir() string { return p.dir }
