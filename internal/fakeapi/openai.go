@@ -1,0 +1,328 @@
+package fakeapi
+
+import (
+	"context"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// OpenAI is a fake OpenAI Images API. It is an http.Handler serving
+// POST /v1/images/generations, POST /v1/images/edits, and the image URLs it
+// hands out for dall-e. It is safe for concurrent use.
+type OpenAI struct {
+	cfg    Config
+	models map[string]modelSpec
+	render *renderer
+
+	generations atomic.Int64
+	edits       atomic.Int64
+	images      atomic.Int64
+
+	mu       sync.Mutex // guards everything below
+	rng      *rand.Rand
+	faults   map[string]int // requests that reached each fault, for Fault.First
+	byStatus map[int]int
+	records  []Received
+	files    map[string]storedFile
+	fileIDs  []string
+}
+
+type storedFile struct {
+	contentType string
+	data        []byte
+}
+
+// Stats counts what the server has seen.
+type Stats struct {
+	// Generations and Edits count requests per endpoint, whatever the answer.
+	Generations int
+	Edits       int
+	// Images counts images generated and returned in 200 answers; garbage
+	// answers are not counted.
+	Images int
+	// ByStatus counts answers per HTTP status (0: connection dropped).
+	ByStatus map[int]int
+}
+
+// Received is a request as the server saw it, for tests to inspect.
+type Received struct {
+	Endpoint  string // "generations" or "edits"
+	Status    int    // 0 when the connection was dropped
+	RequestID string
+	Model     string
+	Prompt    string
+	// Params holds every other scalar parameter as sent.
+	Params       map[string]string
+	Images       []Upload
+	Mask         *Upload
+	Organization string
+	Project      string
+}
+
+// Upload describes an image sent in an edit.
+type Upload struct {
+	Param       string // image[0], image, images[0] or mask
+	Filename    string
+	ContentType string
+	Width       int
+	Height      int
+	Bytes       int
+}
+
+// NewOpenAI returns a fake OpenAI Images API configured by cfg.
+func NewOpenAI(cfg Config) *OpenAI {
+	cfg = cfg.withDefaults()
+	return &OpenAI{
+		cfg:      cfg,
+		models:   models(),
+		render:   newRenderer(),
+		rng:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed_0f_fa4e)),
+		faults:   map[string]int{},
+		byStatus: map[int]int{},
+		files:    map[string]storedFile{},
+	}
+}
+
+// Start serves o on a loopback httptest server until the test ends and
+// returns the API's base URL, ending in /v1.
+func (o *OpenAI) Start(t testing.TB) string {
+	t.Helper()
+	srv := httptest.NewServer(o)
+	t.Cleanup(srv.Close)
+	return srv.URL + "/v1"
+}
+
+// Stats returns a snapshot of the counters.
+func (o *OpenAI) Stats() Stats {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	s := Stats{Generations: int(o.generations.Load()), Edits: int(o.edits.Load()),
+		Images: int(o.images.Load()), ByStatus: map[int]int{}}
+	for k, v := range o.byStatus {
+		s.ByStatus[k] = v
+	}
+	return s
+}
+
+// Received returns the most recent requests (up to Config.MaxRecords),
+// oldest first.
+func (o *OpenAI) Received() []Received {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]Received(nil), o.records...)
+}
+
+// ServeHTTP routes a request.
+func (o *OpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/v1/images/generations" || r.URL.Path == "/v1/images/edits":
+		if r.Method != http.MethodPost {
+			writeError(w, &apiError{status: http.StatusMethodNotAllowed, typ: "invalid_request_error",
+				message: "Invalid method for URL (" + r.Method + " " + r.URL.Path + ")"})
+			return
+		}
+		o.serveImages(w, r, r.URL.Path == "/v1/images/edits")
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, filesPrefix):
+		o.serveFile(w, r)
+	default:
+		writeError(w, &apiError{status: http.StatusNotFound, typ: "invalid_request_error",
+			message: "Invalid URL (" + r.Method + " " + r.URL.Path + ")"})
+	}
+}
+
+// serveImages answers one generation or edit: auth, account faults,
+// parsing and validation, moderation, latency, server faults, then images.
+func (o *OpenAI) serveImages(w http.ResponseWriter, r *http.Request, edit bool) {
+	rec := Received{Endpoint: "generations", Organization: r.Header.Get("OpenAI-Organization"), Project: r.Header.Get("OpenAI-Project")}
+	if edit {
+		rec.Endpoint = "edits"
+		o.edits.Add(1)
+	} else {
+		o.generations.Add(1)
+	}
+	rec.RequestID = o.requestID()
+	w.Header().Set("x-request-id", rec.RequestID)
+	status := o.answer(w, r, edit, &rec)
+	rec.Status = status
+	o.record(rec)
+}
+
+func (o *OpenAI) answer(w http.ResponseWriter, r *http.Request, edit bool, rec *Received) int {
+	req, spec, aerr := o.admit(r, edit, rec)
+	if aerr != nil {
+		writeError(w, aerr)
+		return aerr.status
+	}
+	if !o.sleep(r.Context()) {
+		return 499 // the client went away
+	}
+	if o.draw("disconnect", o.cfg.Disconnect) {
+		hijackClose(w)
+		return 0
+	}
+	if o.draw("server_error", o.cfg.ServerError) {
+		writeError(w, serverError())
+		return http.StatusInternalServerError
+	}
+	resp, n, aerr := o.respond(r, spec, req, rec.RequestID)
+	if aerr != nil {
+		writeError(w, aerr)
+		return aerr.status
+	}
+	writeJSON(w, http.StatusOK, resp)
+	o.images.Add(int64(n))
+	return http.StatusOK
+}
+
+// admit runs every check that answers before any work is done.
+func (o *OpenAI) admit(r *http.Request, edit bool, rec *Received) (*request, modelSpec, *apiError) {
+	if err := o.checkAuth(r); err != nil {
+		return nil, modelSpec{}, err
+	}
+	if o.cfg.InsufficientQuota {
+		return nil, modelSpec{}, insufficientQuota()
+	}
+	req, err := parseBody(r, edit)
+	if err != nil {
+		return nil, modelSpec{}, err
+	}
+	rec.fill(req)
+	spec, err := o.resolveModel(req)
+	if err != nil {
+		return nil, modelSpec{}, err
+	}
+	if o.draw("rate_limit", o.cfg.RateLimit) {
+		return nil, modelSpec{}, rateLimited(spec.id, int((o.cfg.RetryAfter+time.Second-1)/time.Second))
+	}
+	if err := validate(spec, req); err != nil {
+		return nil, modelSpec{}, err
+	}
+	rec.fillImages(req)
+	if w := o.cfg.ModerationWord; w != "" && strings.Contains(strings.ToLower(req.prompt), strings.ToLower(w)) {
+		return nil, modelSpec{}, moderationBlocked(rec.RequestID, o.cfg.ModerationCategories)
+	}
+	return req, spec, nil
+}
+
+func parseBody(r *http.Request, edit bool) (*request, *apiError) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch {
+	case ct == "application/json":
+		return parseJSON(r, edit)
+	case edit && ct == "multipart/form-data":
+		return parseMultipart(r)
+	case edit:
+		return nil, invalid("", "", "Invalid Content-Type header (%s): expected multipart/form-data or application/json.", ct)
+	}
+	return nil, invalid("", "", "Invalid Content-Type header (%s): expected application/json.", ct)
+}
+
+func (o *OpenAI) checkAuth(r *http.Request) *apiError {
+	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	key = strings.TrimSpace(key)
+	switch {
+	case !ok || key == "":
+		return missingKey()
+	case o.cfg.APIKey != "" && key != o.cfg.APIKey:
+		return wrongKey(key)
+	}
+	return nil
+}
+
+// draw reports whether a request that reached the named fault gets it.
+func (o *OpenAI) draw(name string, f Fault) bool {
+	if f.First <= 0 && f.Rate <= 0 {
+		return false
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.faults[name]++
+	if o.faults[name] <= f.First {
+		return true
+	}
+	return f.Rate > 0 && o.rng.Float64() < f.Rate
+}
+
+// sleep waits the configured latency; false if the client went away.
+func (o *OpenAI) sleep(ctx context.Context) bool {
+	d := o.cfg.Latency
+	if o.cfg.LatencyMax > d {
+		o.mu.Lock()
+		d += time.Duration(o.rng.Int64N(int64(o.cfg.LatencyMax - d + 1)))
+		o.mu.Unlock()
+	}
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (o *OpenAI) requestID() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	const hex = "0123456789abcdef"
+	b := []byte("req_")
+	for range 32 {
+		b = append(b, hex[o.rng.IntN(16)])
+	}
+	return string(b)
+}
+
+// hijackClose drops the connection without an answer, as a crashed
+// upstream or a network cut would.
+func hijackClose(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // net/http drops the connection quietly
+	}
+	conn.Close()
+}
+
+func (o *OpenAI) record(rec Received) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.byStatus[rec.Status]++
+	o.records = append(o.records, rec)
+	if extra := len(o.records) - o.cfg.MaxRecords; extra > 0 {
+		o.records = append(o.records[:0:0], o.records[extra:]...)
+	}
+}
+
+func (rec *Received) fill(req *request) {
+	rec.Model = req.str("model")
+	rec.Prompt = req.prompt
+	rec.Params = map[string]string{}
+	for k, v := range req.values {
+		if k != "model" && k != "prompt" {
+			rec.Params[k] = fmtValue(v)
+		}
+	}
+}
+
+func (rec *Received) fillImages(req *request) {
+	up := func(img inputImage) Upload {
+		return Upload{Param: img.param, Filename: img.filename, ContentType: img.contentType,
+			Width: img.width, Height: img.height, Bytes: len(img.data)}
+	}
+	for _, img := range req.images {
+		rec.Images = append(rec.Images, up(img))
+	}
+	if req.mask != nil {
+		m := up(*req.mask)
+		rec.Mask = &m
+	}
+}
