@@ -71,6 +71,8 @@ type Variable struct {
 	Validations []*Validation
 	DeclRange   hcl.Range
 
+	// defaultRange is the default expression, for messages.
+	defaultRange hcl.Range
 	// rawInput: a -var or EASEL_VAR_ value is taken literally rather than
 	// parsed as an HCL expression (string or unconstrained types).
 	rawInput bool

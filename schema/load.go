@@ -119,10 +119,14 @@ func (ld *loader) decodeFile(f *hcl.File) hcl.Diagnostics {
 
 // duplicate is the diagnostic for a second declaration of the same name.
 func duplicate(what, name string, prev, this hcl.Range) *hcl.Diagnostic {
+	article := "A"
+	if strings.ContainsRune("aeiou", rune(what[0])) {
+		article = "An"
+	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("Duplicate %s", what),
-		Detail:   fmt.Sprintf("A %s named %q was already declared at %s. Each name must be unique within the project directory; rename or remove one of them.", what, name, prev),
+		Detail:   fmt.Sprintf("%s named %q was already declared at %s. Each name must be unique within the project directory; rename or remove one of them.", article+" "+what, name, prev),
 		Subject:  this.Ptr(),
 	}
 }

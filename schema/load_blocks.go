@@ -165,6 +165,7 @@ func (ld *loader) decodeVariable(b *hcl.Block) hcl.Diagnostics {
 }
 
 func (v *Variable) decodeDefault(attr *hcl.Attribute) hcl.Diagnostics {
+	v.defaultRange = attr.Expr.Range()
 	val, diags := attr.Expr.Value(nil)
 	if diags.HasErrors() {
 		v.Default = cty.NullVal(v.Type)

@@ -16,7 +16,7 @@ func SuggestName(name string, candidates []string) string {
 		if strings.EqualFold(c, name) {
 			return c
 		}
-		d := levenshtein(name, c)
+		d := editDistance(name, c)
 		if d > maxTypoDistance(name) {
 			continue
 		}
@@ -34,25 +34,32 @@ func maxTypoDistance(name string) int {
 	return max(1, min(n, 3))
 }
 
-func levenshtein(a, b string) int {
+// editDistance is the optimal string alignment distance: insertions,
+// deletions, substitutions and transpositions of adjacent runes ("stlye")
+// each count one.
+func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }
 
 // didYouMean returns " Did you mean X?" with X formatted by format, or "".

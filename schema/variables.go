@@ -31,7 +31,7 @@ func (ev *evaluator) evalVariables() hcl.Diagnostics {
 	vals := map[string]varValue{}
 	for name, v := range ev.c.Variables {
 		if !v.Required() {
-			vals[name] = varValue{val: v.Default, rng: v.DeclRange, from: "default"}
+			vals[name] = varValue{val: v.Default, rng: v.defaultRange, from: "its default"}
 		}
 	}
 	diags := ev.envVars(vals)
@@ -64,9 +64,7 @@ func (ev *evaluator) envVars(vals map[string]varValue) hcl.Diagnostics {
 		}
 		val, rng, vDiags := ev.parseRaw(v, raw, fmt.Sprintf("<value for %s>", key))
 		diags = append(diags, vDiags...)
-		if !vDiags.HasErrors() {
-			vals[name] = varValue{val: val, rng: rng, from: "the environment variable " + key}
-		}
+		vals[name] = varValue{val: val, rng: rng, from: "the environment variable " + key}
 	}
 	return diags
 }
@@ -90,9 +88,7 @@ func (ev *evaluator) cliVar(arg string, vals map[string]varValue) hcl.Diagnostic
 		}}
 	}
 	val, rng, diags := ev.parseRaw(v, raw, fmt.Sprintf("<value for var.%s>", name))
-	if !diags.HasErrors() {
-		vals[name] = varValue{val: val, rng: rng, from: "-var"}
-	}
+	vals[name] = varValue{val: val, rng: rng, from: "the -var option"}
 	return diags
 }
 
@@ -111,11 +107,20 @@ func (ev *evaluator) parseRaw(v *Variable, raw, filename string) (cty.Value, hcl
 		return cty.StringVal(raw), rng, nil
 	}
 	expr, diags := hclsyntax.ParseExpression(src, filename, hcl.InitialPos)
-	if diags.HasErrors() {
-		return cty.DynamicVal, rng, diags
+	if !diags.HasErrors() {
+		var val cty.Value
+		val, diags = expr.Value(nil)
+		if !diags.HasErrors() {
+			return val, rng, diags
+		}
 	}
-	val, vDiags := expr.Value(nil)
-	return val, rng, append(diags, vDiags...)
+	return cty.DynamicVal, rng, hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid value for variable",
+		Detail: fmt.Sprintf("The value %q given for var.%s is not a valid expression of type %s: %s. Write it in HCL syntax, such as 42, true, [\"a\", \"b\"] or { key = \"value\" }; quote strings.",
+			raw, v.Name, typeexpr.TypeString(v.Type), strings.TrimSuffix(diags[0].Detail, ".")),
+		Subject: rng.Ptr(),
+	}}
 }
 
 func (ev *evaluator) varFile(path string, vals map[string]varValue) hcl.Diagnostics {
@@ -147,9 +152,10 @@ func (ev *evaluator) varFile(path string, vals map[string]varValue) hcl.Diagnost
 		}
 		val, vDiags := attr.Expr.Value(nil)
 		diags = append(diags, vDiags...)
-		if !vDiags.HasErrors() {
-			vals[attr.Name] = varValue{val: val, rng: attr.Expr.Range(), from: "the variables file " + path}
+		if vDiags.HasErrors() {
+			val = cty.DynamicVal
 		}
+		vals[attr.Name] = varValue{val: val, rng: attr.Expr.Range(), from: "the variables file " + path}
 	}
 	return diags
 }
@@ -167,6 +173,10 @@ func (ev *evaluator) finishVariable(v *Variable, vals map[string]varValue) hcl.D
 				v.Name, v.Name, EnvVarPrefix, v.Name),
 			Subject: v.DeclRange.Ptr(),
 		}}
+	}
+	if !vv.val.IsKnown() {
+		ev.vars[v.Name] = cty.DynamicVal // its value was invalid: already reported
+		return nil
 	}
 	val, err := v.convert(vv.val)
 	if err != nil {

@@ -1,0 +1,1 @@
+Banner %{ if n == 1 }one%{ else }${n}%{ endif } for ${campaign}
