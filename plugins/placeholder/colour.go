@@ -28,8 +28,8 @@ func paletteFor(specHash string, o options) palette {
 		hue := float64(uint16(sum[0])<<8|uint16(sum[1])) / 65536 * 360
 		sat := 0.30 + float64(sum[2])/255*0.20
 		light := 0.72 + float64(sum[3])/255*0.12
-		if sum[4] < 64 {
-			light = 0.24 + float64(sum[3])/255*0.10
+		if sum[4] < 64 { // dark, and calmer so it does not glare
+			sat, light = 0.20+float64(sum[2])/255*0.14, 0.25+float64(sum[3])/255*0.07
 		}
 		bg = hsl(hue, sat, light)
 	}

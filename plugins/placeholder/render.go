@@ -10,9 +10,10 @@ import (
 )
 
 // Below these sizes (short side, pixels) the picture is simpler: a tiny
-// image is only its colour, a small one has no text.
+// image is only its colour, a small one only its frame and size.
 const (
 	minDecorated = 48
+	minText      = 100
 	minTextPx    = 9.0
 )
 
@@ -22,7 +23,8 @@ type canvas struct {
 	pal     palette
 	fonts   fonts
 	content image.Rectangle // inside the frame and margin: where text goes
-	unit    float64         // the short side: sizes scale with it
+	short   float64         // the short side: the frame and margins scale with it
+	unit    float64         // what text and thumbnails scale with
 	line    int             // stroke width of frame and boxes
 	// sizeLabel is where the size was written (empty if it was not), so
 	// the reference strip stops short of it.
@@ -34,8 +36,11 @@ type canvas struct {
 func render(ctx context.Context, o options, req *sdk.Request) (*image.RGBA, error) {
 	c := &canvas{img: image.NewRGBA(image.Rect(0, 0, o.width, o.height)), pal: paletteFor(req.SpecHash, o)}
 	fill(c.img, c.img.Rect, c.pal.bg)
-	c.unit = float64(min(o.width, o.height))
-	if c.unit < minDecorated {
+	c.short = float64(min(o.width, o.height))
+	// Text on a wide banner may grow past what the short side alone
+	// allows, but not so far that a line no longer fits its height.
+	c.unit = math.Min(c.short*1.5, math.Sqrt(float64(o.width)*float64(o.height)))
+	if c.short < minDecorated {
 		return c.img, nil
 	}
 	fs, err := loadFonts()
@@ -44,8 +49,13 @@ func render(ctx context.Context, o options, req *sdk.Request) (*image.RGBA, erro
 	}
 	c.fonts = fs
 	c.drawFrame()
+	size := fmt.Sprintf("%dx%d", o.width, o.height)
+	if c.short < minText {
+		c.drawSmallSize(size)
+		return c.img, nil
+	}
 	top := c.drawTitle(req.Address)
-	bottom := c.drawSize(fmt.Sprintf("%dx%d", o.width, o.height))
+	bottom := c.drawSize(size)
 	if len(req.References) > 0 {
 		if bottom, err = c.drawReferences(ctx, req.References, bottom); err != nil {
 			return nil, err
@@ -55,22 +65,24 @@ func render(ctx context.Context, o options, req *sdk.Request) (*image.RGBA, erro
 	return c.img, nil
 }
 
-// px scales a font or spacing size with the image, as a fraction of the
-// short side.
+// px scales a font, thumbnail or spacing size with the image.
 func (c *canvas) px(fraction float64) float64 { return c.unit * fraction }
+
+// edge scales the frame and margins with the short side.
+func (c *canvas) edge(fraction float64) int { return int(math.Round(c.short * fraction)) }
 
 // drawFrame draws a thin border just inside the edge and a diagonal cross
 // between its corners: the conventional mark of a placeholder.
 func (c *canvas) drawFrame() {
-	inset := max(2, int(math.Round(c.px(1.0/64))))
-	c.line = max(1, int(math.Round(c.px(1.0/600))))
+	inset := max(2, c.edge(1.0/64))
+	c.line = max(1, c.edge(1.0/600))
 	frame := c.img.Rect.Inset(inset)
 	stroke(c.img, frame, c.line, c.pal.ink, 0.45)
 	in := frame.Inset(c.line)
 	w := float64(c.line)
 	line(c.img, in.Min, in.Max, w, c.pal.ink, 0.16)
 	line(c.img, image.Pt(in.Max.X, in.Min.Y), image.Pt(in.Min.X, in.Max.Y), w, c.pal.ink, 0.16)
-	c.content = frame.Inset(inset + int(math.Round(c.px(0.03))))
+	c.content = frame.Inset(inset + c.edge(0.03))
 }
 
 // card paints the panel behind text: the cross stays visible around it but
@@ -112,6 +124,19 @@ func (c *canvas) drawSize(size string) int {
 	f.draw(c.img, r.Min, size, c.pal.ink)
 	c.sizeLabel = r
 	return r.Min.Y - int(c.px(0.02))
+}
+
+// drawSmallSize writes only the size, centred, on an image too small for
+// more.
+func (c *canvas) drawSmallSize(size string) {
+	f := newFace(c.fonts.regular, minTextPx)
+	w, h := f.width(size), f.height()
+	if w > c.content.Dx() || h > c.content.Dy() {
+		return
+	}
+	p := image.Pt(c.content.Min.X+(c.content.Dx()-w)/2, c.content.Min.Y+(c.content.Dy()-h)/2)
+	c.card(image.Rectangle{p, p.Add(image.Pt(w, h))})
+	f.draw(c.img, p, size, c.pal.ink)
 }
 
 // drawPrompt word-wraps the prompt, centred in r, and cuts it with an

@@ -50,9 +50,10 @@ func (c *canvas) layoutStrip(n int) (strip, bool) {
 	if !c.sizeLabel.Empty() {
 		right = c.sizeLabel.Min.X - int(c.px(0.03))
 	}
-	s := strip{box: min(int(c.px(0.2)), c.content.Dy()/3)}
+	// n boxes and n-1 gaps of a sixth of a box share the width.
+	avail := float64(right - c.content.Min.X)
+	s := strip{box: min(int(c.px(0.2)), c.content.Dy()/3, int(avail/(float64(n)+float64(n-1)/6)))}
 	s.gap = max(2, s.box/6)
-	s.box = min(s.box, (right-c.content.Min.X-(n-1)*s.gap)/n)
 	if s.box < 8 {
 		return s, false
 	}
