@@ -112,7 +112,9 @@ func (c *Config) Evaluate(in Inputs, schemas map[string]*plugins.Schema) (*Evalu
 	ev := newEvaluator(c, in, schemas)
 	var diags hcl.Diagnostics
 	diags = append(diags, ev.evalVariables()...)
+	ev.varVal = objectOf(ev.vars)
 	diags = append(diags, ev.evalLocals()...)
+	ev.localVal = objectOf(ev.locals)
 	providers, pDiags := ev.evalProviders()
 	diags = append(diags, pDiags...)
 	diags = append(diags, ev.expandImages()...)
@@ -141,6 +143,14 @@ type evaluator struct {
 
 	vars   map[string]cty.Value
 	locals map[string]cty.Value
+	// varVal and localVal cache the "var" and "local" objects once
+	// variables and locals are all evaluated.
+	varVal, localVal cty.Value
+
+	// Sorted names for suggestions, and images by name.
+	varNames, localNames, imageNames []string
+	imagesByName                     map[string]*Image
+	paths                            *pathChecker
 
 	// instances per image name, from pass 1; an image absent from the map
 	// could not be expanded.
@@ -157,8 +167,18 @@ func newEvaluator(c *Config, in Inputs, schemas map[string]*plugins.Schema) *eva
 	for name, f := range c.Files {
 		files[name] = f
 	}
+	byName := make(map[string]*Image, len(c.Images))
+	imageNames := make([]string, 0, len(c.Images))
+	for _, img := range c.Images {
+		byName[img.Name] = img
+		imageNames = append(imageNames, img.Name)
+	}
+	sort.Strings(imageNames)
 	return &evaluator{
 		c: c, in: in, schemas: schemas,
+		varNames: mapKeys(c.Variables), localNames: mapKeys(c.Locals),
+		imageNames: imageNames, imagesByName: byName,
+		paths:     newPathChecker(c.Dir),
 		funcs:     Functions(c.Dir),
 		files:     files,
 		vars:      map[string]cty.Value{},

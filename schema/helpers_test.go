@@ -63,6 +63,13 @@ func writeProject(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+func writeFile(tb testing.TB, dir, name, content string) {
+	tb.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // evaluate loads and evaluates dir with the test schemas.
 func evaluate(t *testing.T, dir string, in Inputs) (*Evaluated, hcl.Diagnostics) {
 	t.Helper()

@@ -53,7 +53,7 @@ func Load(dir string) (*Config, hcl.Diagnostics) {
 	}
 	var diags hcl.Diagnostics
 	parser := hclparse.NewParser()
-	ld := &loader{c: c}
+	ld := &loader{c: c, images: map[string]*Image{}}
 	for _, name := range names {
 		src, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -96,6 +96,7 @@ func configFileNames(dir string) ([]string, error) {
 type loader struct {
 	c         *Config
 	easelSeen *hcl.Range
+	images    map[string]*Image
 }
 
 func (ld *loader) decodeFile(f *hcl.File) hcl.Diagnostics {

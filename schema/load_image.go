@@ -56,11 +56,10 @@ func (ld *loader) decodeImage(b *hcl.Block) hcl.Diagnostics {
 	if attr, ok := attrs[attrDependsOn]; ok {
 		diags = append(diags, img.decodeDependsOn(attr)...)
 	}
-	for _, prev := range ld.c.Images {
-		if prev.Name == name {
-			return append(diags, duplicate("image", name, prev.DeclRange, img.DeclRange))
-		}
+	if prev, ok := ld.images[name]; ok {
+		return append(diags, duplicate("image", name, prev.DeclRange, img.DeclRange))
 	}
+	ld.images[name] = img
 	ld.c.Images = append(ld.c.Images, img)
 	return diags
 }

@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -62,4 +63,29 @@ func checkConfined(dir, full string) error {
 func within(root, p string) bool {
 	rel, err := filepath.Rel(root, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// pathChecker runs checkConfined with the verdict on each directory
+// cached: thousands of outputs share a handful of directories.
+type pathChecker struct {
+	dir  string
+	dirs map[string]error
+}
+
+func newPathChecker(dir string) *pathChecker {
+	return &pathChecker{dir: dir, dirs: map[string]error{}}
+}
+
+// check is checkConfined(pc.dir, full).
+func (pc *pathChecker) check(full string) error {
+	if fi, err := os.Lstat(full); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return checkConfined(pc.dir, full)
+	}
+	parent := filepath.Dir(full)
+	err, ok := pc.dirs[parent]
+	if !ok {
+		err = checkConfined(pc.dir, parent)
+		pc.dirs[parent] = err
+	}
+	return err
 }

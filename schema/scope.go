@@ -39,9 +39,15 @@ func (ev *evaluator) evalExpr(expr hcl.Expression, sc scope) (cty.Value, hcl.Dia
 }
 
 func (ev *evaluator) evalContext(sc scope) *hcl.EvalContext {
-	vars := map[string]cty.Value{"var": objectOf(ev.vars)}
+	vars := map[string]cty.Value{"var": ev.varVal}
+	if ev.varVal == cty.NilVal {
+		vars["var"] = objectOf(ev.vars)
+	}
 	if sc.locals {
-		vars["local"] = objectOf(ev.locals)
+		vars["local"] = ev.localVal
+		if ev.localVal == cty.NilVal {
+			vars["local"] = objectOf(ev.locals)
+		}
 	}
 	if sc.images {
 		vars["image"] = ev.imageVal
@@ -75,12 +81,12 @@ func (ev *evaluator) checkRefs(expr hcl.Expression, sc scope) hcl.Diagnostics {
 func (ev *evaluator) checkRef(trav hcl.Traversal, sc scope) *hcl.Diagnostic {
 	switch root := trav.RootName(); root {
 	case "var":
-		return checkNamed(trav, "input variable", "var", mapKeys(ev.c.Variables))
+		return checkNamed(trav, "input variable", "var", ev.varNames)
 	case "local":
 		if !sc.locals {
 			return notAllowed(trav, "Local values cannot be used here", fmt.Sprintf("%s cannot refer to local values.", sc.what))
 		}
-		return checkNamed(trav, "local value", "local", mapKeys(ev.c.Locals))
+		return checkNamed(trav, "local value", "local", ev.localNames)
 	case "image":
 		return ev.checkImageRef(trav, sc)
 	case "each":
@@ -131,10 +137,8 @@ func checkNamed(trav hcl.Traversal, what, root string, names []string) *hcl.Diag
 	if !ok {
 		return nil
 	}
-	for _, n := range names {
-		if n == attr.Name {
-			return nil
-		}
+	if i := sort.SearchStrings(names, attr.Name); i < len(names) && names[i] == attr.Name {
+		return nil
 	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
@@ -166,8 +170,8 @@ func (ev *evaluator) checkImageRef(trav hcl.Traversal, sc scope) *hcl.Diagnostic
 	if name == sc.self {
 		return notAllowed(trav, "Self-referential image", fmt.Sprintf("Image %q refers to itself. An image can refer only to other images.", name))
 	}
-	if ev.imageNamed(name) == nil {
-		return checkNamed(trav, "image", "image", ev.imageNames())
+	if ev.imagesByName[name] == nil {
+		return checkNamed(trav, "image", "image", ev.imageNames)
 	}
 	if key == cty.NilVal {
 		return nil
@@ -214,23 +218,6 @@ func listOrNone(keys []string) string {
 		s += k
 	}
 	return s
-}
-
-func (ev *evaluator) imageNamed(name string) *Image {
-	for _, img := range ev.c.Images {
-		if img.Name == name {
-			return img
-		}
-	}
-	return nil
-}
-
-func (ev *evaluator) imageNames() []string {
-	names := make([]string, len(ev.c.Images))
-	for i, img := range ev.c.Images {
-		names[i] = img.Name
-	}
-	return names
 }
 
 func mapKeys[V any](m map[string]V) []string {

@@ -46,7 +46,7 @@ func (ev *evaluator) projectPath(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := checkConfined(ev.c.Dir, filepath.Join(ev.c.Dir, filepath.FromSlash(clean))); err != nil {
+	if err := ev.paths.check(filepath.Join(ev.c.Dir, filepath.FromSlash(clean))); err != nil {
 		return "", err
 	}
 	return clean, nil

@@ -41,10 +41,10 @@ func (ev *evaluator) evalVariables() hcl.Diagnostics {
 	for _, arg := range ev.in.Vars {
 		diags = append(diags, ev.cliVar(arg, vals)...)
 	}
-	for _, name := range mapKeys(ev.c.Variables) {
+	for _, name := range ev.varNames {
 		diags = append(diags, ev.finishVariable(ev.c.Variables[name], vals)...)
 	}
-	for _, name := range mapKeys(ev.c.Variables) {
+	for _, name := range ev.varNames {
 		diags = append(diags, ev.validateVariable(ev.c.Variables[name], vals[name])...)
 	}
 	return diags
@@ -84,7 +84,7 @@ func (ev *evaluator) cliVar(arg string, vals map[string]varValue) hcl.Diagnostic
 			Severity: hcl.DiagError,
 			Summary:  "Value for undeclared variable",
 			Detail: fmt.Sprintf("A -var option sets %q, but no variable %q is declared.%s",
-				name, name, didYouMean(name, mapKeys(ev.c.Variables), "%q")),
+				name, name, didYouMean(name, ev.varNames, "%q")),
 		}}
 	}
 	val, rng, diags := ev.parseRaw(v, raw, fmt.Sprintf("<value for var.%s>", name))
@@ -97,7 +97,9 @@ func (ev *evaluator) cliVar(arg string, vals map[string]varValue) hcl.Diagnostic
 // expression. The value is registered as a synthetic file for snippets.
 func (ev *evaluator) parseRaw(v *Variable, raw, filename string) (cty.Value, hcl.Range, hcl.Diagnostics) {
 	src := []byte(raw)
-	ev.files[filename] = &hcl.File{Bytes: src}
+	if !v.Sensitive {
+		ev.files[filename] = &hcl.File{Bytes: src} // no snippet of a secret
+	}
 	rng := hcl.Range{
 		Filename: filename,
 		Start:    hcl.InitialPos,
@@ -114,11 +116,15 @@ func (ev *evaluator) parseRaw(v *Variable, raw, filename string) (cty.Value, hcl
 			return val, rng, diags
 		}
 	}
+	given := fmt.Sprintf("The value %q given", raw)
+	if v.Sensitive {
+		given = "The value given"
+	}
 	return cty.DynamicVal, rng, hcl.Diagnostics{{
 		Severity: hcl.DiagError,
 		Summary:  "Invalid value for variable",
-		Detail: fmt.Sprintf("The value %q given for var.%s is not a valid expression of type %s: %s. Write it in HCL syntax, such as 42, true, [\"a\", \"b\"] or { key = \"value\" }; quote strings.",
-			raw, v.Name, typeexpr.TypeString(v.Type), strings.TrimSuffix(diags[0].Detail, ".")),
+		Detail: fmt.Sprintf("%s for var.%s is not a valid expression of type %s: %s. Write it in HCL syntax, such as 42, true, [\"a\", \"b\"] or { key = \"value\" }; quote strings.",
+			given, v.Name, typeexpr.TypeString(v.Type), strings.TrimSuffix(diags[0].Detail, ".")),
 		Subject: rng.Ptr(),
 	}}
 }
@@ -145,7 +151,7 @@ func (ev *evaluator) varFile(path string, vals map[string]varValue) hcl.Diagnost
 				Severity: hcl.DiagWarning,
 				Summary:  "Value for undeclared variable",
 				Detail: fmt.Sprintf("The variables file sets %q, but no variable %q is declared; the value is ignored.%s",
-					attr.Name, attr.Name, didYouMean(attr.Name, mapKeys(ev.c.Variables), "%q")),
+					attr.Name, attr.Name, didYouMean(attr.Name, ev.varNames, "%q")),
 				Subject: attr.NameRange.Ptr(),
 			})
 			continue
@@ -186,8 +192,7 @@ func (ev *evaluator) finishVariable(v *Variable, vals map[string]varValue) hcl.D
 			Summary:  "Invalid value for variable",
 			Detail: fmt.Sprintf("The value from %s is not compatible with the type %s of variable %q: %s.",
 				vv.from, typeexpr.TypeString(v.Type), v.Name, errorText(err)),
-			Subject: vv.rng.Ptr(),
-			Context: v.DeclRange.Ptr(),
+			Subject: v.valueSubject(vv),
 		}}
 	}
 	if v.Sensitive {
@@ -214,7 +219,7 @@ func (ev *evaluator) validateVariable(v *Variable, vv varValue) hcl.Diagnostics 
 			Summary:  "Invalid value for variable",
 			Detail: fmt.Sprintf("%s\n\nThe value of var.%s comes from %s; this was checked by the validation rule at %s.",
 				ev.errorMessage(rule.ErrorMessage, sc), v.Name, vv.from, rule.DeclRange),
-			Subject: vv.rng.Ptr(),
+			Subject: v.valueSubject(vv),
 		})
 	}
 	return diags
@@ -250,4 +255,14 @@ func (ev *evaluator) errorMessage(expr hcl.Expression, sc scope) string {
 		return "The value is invalid (the error message is derived from a sensitive value and is not shown)."
 	}
 	return val.AsString()
+}
+
+// valueSubject is where a diagnostic about a variable's value points: at
+// the value, or for a sensitive variable at its declaration, so that no
+// snippet shows the secret.
+func (v *Variable) valueSubject(vv varValue) *hcl.Range {
+	if v.Sensitive {
+		return v.DeclRange.Ptr()
+	}
+	return vv.rng.Ptr()
 }
