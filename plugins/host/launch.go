@@ -43,6 +43,8 @@ func (h *Host) baseConfig(name string, cfg *plugin.ClientConfig) *plugin.ClientC
 	cfg.Plugins = plugin.PluginSet{pb.PluginName: grpcPlugin{}}
 	cfg.AllowedProtocols = []plugin.Protocol{plugin.ProtocolGRPC}
 	cfg.Logger = h.providerLogger(name)
+	cfg.SyncStdout = newLogWriter(cfg.Logger, "stdout")
+	cfg.SyncStderr = newLogWriter(cfg.Logger, "stderr")
 	cfg.GRPCDialOptions = []grpc.DialOption{grpc.WithDefaultCallOptions(
 		grpc.MaxCallRecvMsgSize(pb.MaxMessageSize), grpc.MaxCallSendMsgSize(pb.MaxMessageSize))}
 	return cfg

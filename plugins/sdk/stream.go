@@ -1,0 +1,210 @@
+package sdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "github.com/easelhq/easel/plugins/proto"
+)
+
+// Generate serves one image: it spools the reference bytes easel streams to
+// temporary files (removed when the call ends), calls the provider, and
+// streams the image back in chunks followed by the result. Provider
+// failures, panics included, are sent as the stream's error message.
+func (s *server) Generate(stream pb.Provider_GenerateServer) error {
+	header, err := recvHeader(stream)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp(s.tempDir, "easel-refs-")
+	if err != nil {
+		return status.Errorf(codes.Internal, "spooling references: %v", err)
+	}
+	defer os.RemoveAll(dir)
+	files, err := spoolReferences(stream, header, dir)
+	if err != nil {
+		return err
+	}
+	req, err := requestFromProto(header, func(i int) func() (io.ReadCloser, error) {
+		return func() (io.ReadCloser, error) { return os.Open(files[i]) }
+	})
+	if err != nil {
+		return status.Error(codes.InvalidArgument, err.Error())
+	}
+	ctx, cancel := s.callContext(stream.Context())
+	defer cancel()
+	resp, err := s.generate(ctx, req)
+	if err != nil {
+		return sendError(stream, err)
+	}
+	return s.sendResponse(stream, resp)
+}
+
+// generate calls the provider, turning a panic into an error.
+func (s *server) generate(ctx context.Context, req *Request) (resp *Response, err error) {
+	defer s.guard("Generate", &err)
+	resp, err = s.p.Generate(ctx, req)
+	if err == nil && (resp == nil || resp.Image == nil) {
+		err = errors.New("the provider returned no image")
+	}
+	return resp, err
+}
+
+func recvHeader(stream pb.Provider_GenerateServer) (*pb.ImageRequest, error) {
+	msg, err := stream.Recv()
+	if err != nil {
+		return nil, err
+	}
+	h := msg.GetHeader()
+	if h == nil {
+		return nil, status.Errorf(codes.InvalidArgument, "generate: the first message must be the request header, got %T", msg.Message)
+	}
+	return h, nil
+}
+
+// spoolReferences writes each reference's chunks to its own file in dir
+// until the end marker, and returns the file paths by reference index.
+func spoolReferences(stream pb.Provider_GenerateServer, header *pb.ImageRequest, dir string) ([]string, error) {
+	paths := make([]string, len(header.References))
+	files := make([]*os.File, len(header.References))
+	defer closeAll(files)
+	for i, ref := range header.References {
+		if !ref.HasBytes {
+			continue
+		}
+		paths[i] = filepath.Join(dir, "ref-"+strconv.Itoa(i))
+		f, err := os.Create(paths[i])
+		if err != nil {
+			return nil, status.Errorf(codes.Internal, "spooling reference %s: %v", ref.Name, err)
+		}
+		files[i] = f
+	}
+	written := make([]int64, len(files))
+	for {
+		msg, err := stream.Recv()
+		if err == io.EOF {
+			return nil, status.Error(codes.InvalidArgument, "generate: the stream ended before the end marker")
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch m := msg.Message.(type) {
+		case *pb.Generate_ClientMessage_ReferenceChunk:
+			if err := writeChunk(header, files, written, m.ReferenceChunk); err != nil {
+				return nil, err
+			}
+		case *pb.Generate_ClientMessage_End:
+			return paths, checkSizes(header, written, files)
+		default:
+			return nil, status.Errorf(codes.InvalidArgument, "generate: unexpected %T after the header", msg.Message)
+		}
+	}
+}
+
+func writeChunk(header *pb.ImageRequest, files []*os.File, written []int64, c *pb.Generate_ReferenceChunk) error {
+	i := int(c.Index)
+	if i < 0 || i >= len(files) || files[i] == nil {
+		return status.Errorf(codes.InvalidArgument, "generate: bytes for reference %d, which has none", c.Index)
+	}
+	ref := header.References[i]
+	written[i] += int64(len(c.Data))
+	if ref.Size > 0 && written[i] > ref.Size {
+		return status.Errorf(codes.InvalidArgument, "reference %s: more than the %d bytes announced", ref.Name, ref.Size)
+	}
+	if _, err := files[i].Write(c.Data); err != nil {
+		return status.Errorf(codes.Internal, "spooling reference %s: %v", ref.Name, err)
+	}
+	return nil
+}
+
+// checkSizes verifies every reference arrived whole and flushes its file.
+func checkSizes(header *pb.ImageRequest, written []int64, files []*os.File) error {
+	for i, f := range files {
+		if f == nil {
+			continue
+		}
+		ref := header.References[i]
+		if ref.Size > 0 && written[i] != ref.Size {
+			return status.Errorf(codes.InvalidArgument, "reference %s: got %d of %d bytes", ref.Name, written[i], ref.Size)
+		}
+		if err := f.Close(); err != nil {
+			return status.Errorf(codes.Internal, "spooling reference %s: %v", ref.Name, err)
+		}
+		files[i] = nil
+	}
+	return nil
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+func sendError(stream pb.Provider_GenerateServer, err error) error {
+	return stream.Send(&pb.Generate_ServerMessage{Message: &pb.Generate_ServerMessage_Error{Error: errorToProto(err)}})
+}
+
+// sendResponse streams the image in chunks, then the result. A failure
+// reading the image is sent as the error instead of the result.
+func (s *server) sendResponse(stream pb.Provider_GenerateServer, resp *Response) (err error) {
+	if c, ok := resp.Image.(io.Closer); ok {
+		defer c.Close()
+	}
+	mediaType := resp.MediaType
+	sent, err := s.sendImage(stream, resp.Image, &mediaType)
+	if err != nil {
+		if sent.transport {
+			return err
+		}
+		return sendError(stream, fmt.Errorf("reading the generated image: %w", err))
+	}
+	result := &pb.Generate_Result{
+		MediaType: mediaType, CostUsd: resp.CostUSD, Metadata: resp.Metadata,
+		Warnings: diagsToProto(resp.Warnings), BilledRetries: int32(resp.BilledRetries),
+	}
+	return stream.Send(&pb.Generate_ServerMessage{Message: &pb.Generate_ServerMessage_Result{Result: result}})
+}
+
+// sendOutcome says whether a failed sendImage failed on the stream itself
+// (easel is gone) rather than reading the image.
+type sendOutcome struct{ transport bool }
+
+// sendImage streams r in chunks of at most pb.ChunkSize. When mediaType is
+// empty it is sniffed from the first bytes. A panic in the reader becomes
+// an error.
+func (s *server) sendImage(stream pb.Provider_GenerateServer, r io.Reader, mediaType *string) (out sendOutcome, err error) {
+	defer s.guard("reading Response.Image", &err)
+	first := true
+	for {
+		buf := make([]byte, pb.ChunkSize)
+		n, rerr := io.ReadFull(r, buf)
+		if n > 0 {
+			if first && *mediaType == "" {
+				*mediaType = http.DetectContentType(buf[:n])
+			}
+			first = false
+			msg := &pb.Generate_ServerMessage{Message: &pb.Generate_ServerMessage_ImageChunk{ImageChunk: &pb.Generate_ImageChunk{Data: buf[:n]}}}
+			if err := stream.Send(msg); err != nil {
+				return sendOutcome{transport: true}, err
+			}
+		}
+		switch {
+		case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
+			return out, nil
+		case rerr != nil:
+			return out, rerr
+		}
+	}
+}
