@@ -134,3 +134,40 @@ func typeDescription(ty cty.Type) string {
 	}
 	return "of type " + typeexpr.TypeString(ty)
 }
+
+// stringValue turns the value of a meta attribute into a Go string. ok is
+// false (with no diagnostic) when the value is unknown because of an
+// earlier error.
+func stringValue(val cty.Value, expr hcl.Expression, what, hint string) (string, bool, hcl.Diagnostics) {
+	if !val.IsWhollyKnown() {
+		return "", false, nil
+	}
+	val, _ = val.UnmarkDeep()
+	bad := func(detail string) (string, bool, hcl.Diagnostics) {
+		return "", false, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  fmt.Sprintf("Invalid %s", what),
+			Detail:   detail,
+			Subject:  expr.Range().Ptr(),
+		}}
+	}
+	if val.IsNull() {
+		return bad(fmt.Sprintf("%s is null; it must be %s.", what, hint))
+	}
+	s, err := convert.Convert(val, cty.String)
+	if err != nil {
+		return bad(fmt.Sprintf("%s must be %s, not %s.", what, hint, typeDescription(val.Type())))
+	}
+	return s.AsString(), true, nil
+}
+
+func convertNumber(val cty.Value) (cty.Value, error) {
+	return convert.Convert(val, cty.Number)
+}
+
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

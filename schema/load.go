@@ -52,27 +52,29 @@ func Load(dir string) (*Config, hcl.Diagnostics) {
 		}}
 	}
 	var diags hcl.Diagnostics
-	parser := hclparse.NewParser()
-	ld := &loader{c: c, images: map[string]*Image{}}
+	ld := &loader{c: c, parser: hclparse.NewParser(), images: map[string]*Image{}}
 	for _, name := range names {
-		src, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Cannot read configuration file",
-				Detail:   fmt.Sprintf("Reading %s: %s.", name, err),
-			})
-			continue
-		}
-		f, fDiags := parser.ParseHCL(src, name)
-		diags = append(diags, fDiags...)
-		if f == nil {
-			continue
-		}
-		c.Files[name] = f
-		diags = append(diags, ld.decodeFile(f)...)
+		diags = append(diags, ld.loadFile(name)...)
 	}
 	return c, diags
+}
+
+// loadFile parses one file and decodes its blocks into the Config.
+func (ld *loader) loadFile(name string) hcl.Diagnostics {
+	src, err := os.ReadFile(filepath.Join(ld.c.Dir, name))
+	if err != nil {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration file",
+			Detail:   fmt.Sprintf("Reading %s: %s.", name, err),
+		}}
+	}
+	f, diags := ld.parser.ParseHCL(src, name)
+	if f == nil {
+		return diags
+	}
+	ld.c.Files[name] = f
+	return append(diags, ld.decodeFile(f)...)
 }
 
 func configFileNames(dir string) ([]string, error) {
@@ -95,6 +97,7 @@ func configFileNames(dir string) ([]string, error) {
 // loader accumulates the blocks of every file into one Config.
 type loader struct {
 	c         *Config
+	parser    *hclparse.Parser
 	easelSeen *hcl.Range
 	images    map[string]*Image
 }

@@ -7,6 +7,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2"
 )
 
 // cleanRelPath validates a path written in the configuration: it must be
@@ -88,4 +90,26 @@ func (pc *pathChecker) check(full string) error {
 		pc.dirs[parent] = err
 	}
 	return err
+}
+
+// projectPath validates a project-relative path written in the
+// configuration and returns it cleaned, with forward slashes.
+func (ev *evaluator) projectPath(p string) (string, error) {
+	clean, err := cleanRelPath(p)
+	if err != nil {
+		return "", err
+	}
+	if err := ev.paths.check(filepath.Join(ev.c.Dir, filepath.FromSlash(clean))); err != nil {
+		return "", err
+	}
+	return clean, nil
+}
+
+func pathDiag(summary string, err error, rng hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf("%s. Outputs and references must be relative paths inside the project directory, such as \"assets/hero.png\".", capitalize(err.Error())),
+		Subject:  rng.Ptr(),
+	}
 }

@@ -75,7 +75,7 @@ func (ev *evaluator) reference(inst *instance, elem cty.Value, rng hcl.Range) (R
 		return ev.stringReference(elem.AsString(), rng)
 	case ty.IsMapType() || ty.IsObjectType() || ty.IsListType() || ty.IsTupleType():
 		return RefSpec{}, false, hcl.Diagnostics{invalidReference(
-			"This element is a collection. To refer to every instance of an image with for_each or count, use values(image.NAME) or concat([...], values(image.NAME)).", rng)}
+			"This element is a collection. To refer to every instance of an image, write references = values(image.NAME) for for_each or image.NAME for count; combine lists with concat(...).", rng)}
 	}
 	return RefSpec{}, false, hcl.Diagnostics{invalidReference(
 		fmt.Sprintf("This element is %s.", typeDescription(ty)), rng)}
