@@ -1,0 +1,31 @@
+package main
+
+import (
+	"sort"
+
+	"github.com/easelhq/easel/plugins/placeholder"
+	"github.com/easelhq/easel/plugins/sdk"
+)
+
+// builtinProviders lists every provider built into the easel binary. It is
+// the one place a built-in provider is registered.
+func builtinProviders() map[string]func() sdk.Provider {
+	return map[string]func() sdk.Provider{
+		"placeholder": placeholder.New,
+	}
+}
+
+// builtinNames returns the built-in provider names, sorted.
+func builtinNames() []string {
+	var names []string
+	for name := range builtinProviders() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func isBuiltin(name string) bool {
+	_, ok := builtinProviders()[name]
+	return ok
+}

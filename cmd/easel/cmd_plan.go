@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/easelhq/easel/engine"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// planFlags are the flags plan and apply share.
+type planFlags struct {
+	configFlags
+	targets []string
+	replace []string
+	json    bool
+}
+
+func (f *planFlags) register(fs *pflag.FlagSet) {
+	f.configFlags.register(fs)
+	fs.StringArrayVar(&f.targets, "target", nil, "plan only this image and what it depends on (repeatable)")
+	fs.StringArrayVar(&f.replace, "replace", nil, "regenerate this image even if unchanged (repeatable)")
+	fs.BoolVar(&f.json, "json", false, "machine-readable output: one JSON object per line")
+}
+
+func (f *planFlags) openOptions(readOnly bool) openOptions {
+	return openOptions{vars: f.vars, varFiles: f.varFiles, lockWait: f.lockTimeout, readOnly: readOnly, json: f.json}
+}
+
+func (a *app) planCommand() *cobra.Command {
+	var f planFlags
+	var out string
+	var detailed bool
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show what apply would generate, and what it would cost (offline)",
+		Long: `Compare the configuration with the lockfile and the files on disk and show
+what "easel apply" would do: which images it would create, regenerate
+(and why), move, restore from the cache or delete, and the estimated cost.
+plan never calls a model's API.
+
+With -detailed-exitcode the exit status is 0 when there are no changes,
+1 on error and 2 when there are changes.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runPlan(cmd.Context(), &f, out, detailed)
+		},
+	}
+	f.register(cmd.Flags())
+	cmd.Flags().StringVar(&out, "out", "", "save the plan to this file, for \"easel apply FILE\"")
+	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "exit 0 with no changes, 1 on error, 2 with changes")
+	return cmd
+}
+
+func (a *app) runPlan(ctx context.Context, f *planFlags, out string, detailed bool) error {
+	s, err := a.open(ctx, f.openOptions(false))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	plan, err := a.makePlan(ctx, s, f)
+	if err != nil {
+		return err
+	}
+	a.showPlan(plan, f.json)
+	if out != "" {
+		if err := newPlanFile(s.p, plan, f).save(a.inDir(out)); err != nil {
+			return err
+		}
+		if !f.json {
+			fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n  easel apply %s\n", out, out)
+		}
+	}
+	if detailed && plan.HasChanges() {
+		return errChanges
+	}
+	return nil
+}
+
+// makePlan plans with the targets and replacements of f, showing the
+// diagnostics.
+func (a *app) makePlan(ctx context.Context, s *session, f *planFlags) (*engine.Plan, error) {
+	plan, diags := s.p.Plan(ctx, engine.PlanOptions{Targets: f.targets, Replace: f.replace})
+	a.report(diags, projectFiles(s.p), f.json)
+	if diags.HasErrors() || plan == nil {
+		return nil, errReported
+	}
+	return plan, nil
+}
+
+func (a *app) showPlan(plan *engine.Plan, asJSON bool) {
+	if asJSON {
+		writePlanJSON(a.stdout, plan)
+		return
+	}
+	writePlanText(a.stdout, plan, a.colour(a.stdout))
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/easelhq/easel/plugins/host"
+	"github.com/easelhq/easel/plugins/sdk"
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
+}
+
+// run is easel with its arguments (without the program name), streams and
+// environment, returning the exit code. Tests call it directly.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
+	// A built-in provider process: "easel __provider NAME". It must be
+	// handled before anything else touches stdout (go-plugin's handshake).
+	if len(args) > 0 && args[0] == host.BuiltinArg {
+		return serveBuiltin(args[1:], stderr)
+	}
+	ctx, intr, stop := watchInterrupts(context.Background())
+	defer stop()
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, intr: intr}
+	root := a.rootCommand()
+	root.SetArgs(normaliseArgs(root, args))
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err != nil && intr.happened() {
+		err = errInterrupted
+	}
+	return exitCode(err, stderr)
+}
+
+// serveBuiltin serves one built-in provider over the plugin protocol.
+func serveBuiltin(args []string, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintf(stderr, "usage: easel %s NAME\n", host.BuiltinArg)
+		return exitError
+	}
+	factory, ok := builtinProviders()[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "easel: %q is not a built-in provider\n", args[0])
+		return exitError
+	}
+	sdk.Serve(factory())
+	return exitOK
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "easel",
+		Short: "Images as code: plan and apply AI-generated images",
+		Long: `easel keeps AI-generated images as code. Declare images in *.easel.hcl files;
+"easel plan" shows what would be generated and what it costs, offline;
+"easel apply" generates only what changed, in parallel, and records every
+result in easel.lock.hcl.
+
+Single-dash long flags work as in Terraform: -out=plan.bin, -auto-approve.
+
+` + exitCodeHelp,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.PersistentFlags().StringVar(&a.chdir, "chdir", "", "switch to this directory before doing anything")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w\nRun \"%s --help\" for usage", err, c.CommandPath())
+	})
+	root.AddCommand(
+		a.initCommand(),
+		a.validateCommand(),
+		a.fmtCommand(),
+		a.planCommand(),
+		a.applyCommand(),
+		a.showCommand(),
+		a.graphCommand(),
+		a.providersCommand(),
+		a.versionCommand(),
+	)
+	root.CompletionOptions.DisableDefaultCmd = true
+	return root
+}
