@@ -6,7 +6,12 @@
 // and Decode.
 //
 // It knows nothing of HCL, providers, the engine or the plugin protocol, and
-// it registers nothing with the standard library's image package: Decode
+// it does not rely on the image package's global format registry: Decode
 // chooses a decoder by magic bytes itself. Its API is internal to easel and
 // may change.
+//
+// WebP goes through github.com/gen2brain/webp, which runs libwebp compiled
+// to WASM, or a system libwebp.so when one can be loaded; the two may
+// encode different (equally valid) bytes, so byte-identical WebP output is
+// promised per machine setup, not across machines.
 package imagefmt

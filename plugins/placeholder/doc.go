@@ -7,6 +7,6 @@
 //
 // It is written on plugins/sdk like any third-party provider and knows
 // nothing of the engine, HCL or the plugin protocol. Its attributes are a
-// user-facing contract (changing the picture for the same input needs a
-// HashVersion bump); its Go API is only New.
+// user-facing contract; its Go API is only New. A cosmetic change to the
+// drawing does not bump HashVersion: images already generated stay valid.
 package placeholder

@@ -56,7 +56,7 @@ func reference(name string, data []byte) sdk.Reference {
 }
 
 // encodeImage encodes img as PNG for use as reference bytes.
-func encodeImage(t *testing.T, img image.Image) []byte {
+func encodeImage(t testing.TB, img image.Image) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := imagefmt.Encode(&buf, img, imagefmt.PNG, 0); err != nil {

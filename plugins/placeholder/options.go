@@ -40,7 +40,21 @@ func parseOptions(req *sdk.Request) (options, sdk.Diagnostics) {
 	diags = append(diags, o.parseQuality(req)...)
 	diags = append(diags, o.parseBackground(req)...)
 	diags = append(diags, o.parseLatency(req)...)
+	diags = append(diags, o.checkCost()...)
 	return o, diags
+}
+
+// bigWebP is the pixel count past which WebP encoding (libwebp in WASM)
+// takes tens of seconds and gigabytes of memory.
+const bigWebP = 4096 * 4096
+
+// checkCost warns about a request that is valid but slow to render.
+func (o *options) checkCost() sdk.Diagnostics {
+	if o.format != imagefmt.WebP || o.width*o.height <= bigWebP {
+		return nil
+	}
+	return sdk.Diagnostics{sdk.Warnf("size", "Large WebP placeholder is slow",
+		"Encoding a %dx%d WebP takes tens of seconds and up to 2 GB of memory. Use png or jpeg for placeholders larger than 4096x4096.", o.width, o.height)}
 }
 
 // known returns a string attribute that is set and known.

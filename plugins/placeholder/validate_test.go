@@ -40,6 +40,7 @@ func TestValidateImage(t *testing.T) {
 		{"quality fraction", withNum(attrs("size", "64x64", "format", "jpeg"), "quality", 50.5), errOn("quality")},
 		{"quality ok", withNum(attrs("size", "64x64", "format", "jpeg"), "quality", 75), nil},
 		{"quality on png warns", withNum(attrs("size", "64x64"), "quality", 75), []diag{{sdk.SeverityWarning, "quality"}}},
+		{"large webp warns", attrs("size", "8192x4097", "format", "webp"), []diag{{sdk.SeverityWarning, "size"}}},
 		{"every problem at once", attrs("size", "1x1", "format", "bmp", "latency", "x"), []diag{
 			{sdk.SeverityError, "size"}, {sdk.SeverityError, "format"}, {sdk.SeverityError, "latency"}}},
 	}
