@@ -1,6 +1,7 @@
 package host
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -169,4 +170,16 @@ func TestStartAfterClose(t *testing.T) {
 	if _, err := h.Start(testContext(t), "bare"); !errors.Is(err, ErrClosed) {
 		t.Errorf("Start after Close = %v, want ErrClosed", err)
 	}
+}
+
+func TestStartHonoursContext(t *testing.T) {
+	t.Parallel()
+	opts, _ := testOptions(t, nil)
+	h := newTestHost(t, opts)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := h.Start(ctx, "fake"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Start with a cancelled context = %v, want context.Canceled", err)
+	}
+	h.Close() // waits for the abandoned start to be killed
 }

@@ -114,13 +114,10 @@ func (p *provider) receive(ctx context.Context, stream pb.Provider_GenerateClien
 
 // streamError explains a failed Generate stream.
 func (p *provider) streamError(ctx context.Context, req *plugins.ImageRequest, err error) error {
-	if ctx.Err() != nil {
-		return fmt.Errorf("provider %q: generating %s: %w", p.name, req.Address, context.Cause(ctx))
-	}
-	if p.lost(err) {
+	if ctx.Err() == nil && !p.closing.Load() && p.lost(err) {
 		return p.crashed(req)
 	}
-	return fmt.Errorf("provider %q: generating %s: %w", p.name, req.Address, err)
+	return p.callError(ctx, "generating "+req.Address, err)
 }
 
 // crashed is the error for an image whose provider process died. The

@@ -94,7 +94,7 @@ func (h *Host) clientConfig(name string) (*plugin.ClientConfig, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd.Env = append(append(cmd.Environ(), h.opts.Env...), "EASEL_PROVIDER_NAME="+name)
+	cmd.Env = append(cmd.Environ(), h.opts.Env...)
 	return h.baseConfig(name, &plugin.ClientConfig{Cmd: cmd, AutoMTLS: true, SkipHostEnv: true}), nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -37,6 +38,7 @@ type provider struct {
 	mu   sync.Mutex
 	dead error // set once the process is known to be gone
 
+	closing   atomic.Bool
 	closeOnce sync.Once
 }
 
@@ -97,6 +99,7 @@ func errorDiags(what string, err error) plugins.Diagnostics {
 // left running. Close is safe to call more than once.
 func (p *provider) Close() error {
 	p.closeOnce.Do(func() {
+		p.closing.Store(true)
 		p.host.remove(p)
 		if p.alive() == nil {
 			// Close has no context of its own: bound it here.
@@ -108,9 +111,22 @@ func (p *provider) Close() error {
 				p.killProcess()
 			}
 		}
+		if p.reattached {
+			p.disconnect()
+		}
 		p.client.Kill()
 	})
 	return nil
+}
+
+// disconnect closes the connection to a reattached provider without
+// asking it to shut down (go-plugin's Kill would): it serves on.
+func (p *provider) disconnect() {
+	if c, err := p.client.Client(); err == nil {
+		if gc, ok := c.(*plugin.GRPCClient); ok {
+			_ = gc.Conn.Close()
+		}
+	}
 }
 
 // killProcess kills the process at once, for a provider that is hung.
@@ -137,16 +153,24 @@ func (p *provider) alive() error {
 	return nil
 }
 
-// callError explains a failed RPC: the caller's context ending, the process
-// dying, or an error reported by the provider.
+// errClosed is the cause of calls cut short by Close.
+var errClosed = errors.New("the provider was shut down")
+
+// callError explains a failed RPC: the caller's context ending, Close, the
+// process dying, or an error reported by the provider.
 func (p *provider) callError(ctx context.Context, what string, err error) error {
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		return fmt.Errorf("provider %q: %s: %w", p.name, what, context.Cause(ctx))
-	}
-	if p.lost(err) {
+	case p.closing.Load():
+		return fmt.Errorf("provider %q: %s: %w", p.name, what, errClosed)
+	case p.lost(err):
 		return fmt.Errorf("provider %q: %s: %w", p.name, what, errExited)
 	}
-	return fmt.Errorf("provider %q: %s: %s", p.name, what, status.Convert(err).Message())
+	if s, ok := status.FromError(err); ok {
+		return fmt.Errorf("provider %q: %s: %s", p.name, what, s.Message())
+	}
+	return fmt.Errorf("provider %q: %s: %w", p.name, what, err)
 }
 
 // lost reports whether err means the connection to the process is gone,

@@ -9,22 +9,25 @@ import (
 )
 
 // ReattachEnv names the variable listing providers to reattach to instead
-// of starting: a JSON object from provider name to the ReattachConfig a
-// provider prints when served in debug mode (sdk.ServeOptions.Debug).
+// of starting: a JSON object from provider name to the entry a provider
+// prints when served in debug mode (sdk.ServeOptions.Debug), such as
+//
+//	{"fake":{"Protocol":"grpc","ProtocolVersion":1,"Pid":42,"Test":true,
+//	         "Addr":{"Network":"unix","String":"/tmp/plugin123"}}}
 const ReattachEnv = "EASEL_REATTACH_PROVIDERS"
 
-// ReattachConfig is one entry of EASEL_REATTACH_PROVIDERS, shaped like
+// reattachEntry is one entry of EASEL_REATTACH_PROVIDERS, shaped like
 // Terraform's TF_REATTACH_PROVIDERS.
-type ReattachConfig struct {
+type reattachEntry struct {
 	Protocol        string
 	ProtocolVersion int
 	Pid             int
 	Test            bool
-	Addr            ReattachAddr
+	Addr            reattachAddr
 }
 
-// ReattachAddr is a network address in ReattachConfig.
-type ReattachAddr struct {
+// reattachAddr is a network address in reattachEntry.
+type reattachAddr struct {
 	Network string
 	String  string
 }
@@ -36,7 +39,7 @@ func (h *Host) reattachConfig(name string) (*plugin.ReattachConfig, error) {
 	if raw == "" {
 		return nil, nil
 	}
-	var all map[string]ReattachConfig
+	var all map[string]reattachEntry
 	if err := json.Unmarshal([]byte(raw), &all); err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", ReattachEnv, err)
 	}
@@ -57,7 +60,7 @@ func (h *Host) reattachConfig(name string) (*plugin.ReattachConfig, error) {
 	}, nil
 }
 
-func parseAddr(a ReattachAddr) (net.Addr, error) {
+func parseAddr(a reattachAddr) (net.Addr, error) {
 	switch a.Network {
 	case "unix":
 		return &net.UnixAddr{Net: "unix", Name: a.String}, nil
