@@ -56,7 +56,7 @@ func TestGenerateFormats(t *testing.T) {
 // TestGenerateExtremeSizes covers the smallest, the most elongated and a
 // large image: each must come out at exactly its size.
 func TestGenerateExtremeSizes(t *testing.T) {
-	sizes := []string{"16x16", "17x23", "48x48", "8192x16", "16x2000", "2048x2048"}
+	sizes := []string{"16x16", "17x23", "48x48", "99x140", "8192x16", "16x2000"}
 	if !testing.Short() {
 		sizes = append(sizes, "4096x4096")
 	}
@@ -136,8 +136,8 @@ func TestBackgroundFollowsSpecHash(t *testing.T) {
 // rather than a failure.
 func TestReferencesDrawn(t *testing.T) {
 	red := color.RGBA{255, 0, 0, 255}
-	size := "800x600"
-	strip := image.Rect(0, 400, 400, 600) // bottom left
+	size := "480x360"
+	strip := image.Rect(0, 240, 240, 360) // bottom left
 	tests := []struct {
 		name      string
 		refs      []sdk.Reference

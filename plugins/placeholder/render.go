@@ -148,6 +148,9 @@ func (c *canvas) drawPrompt(prompt string, r image.Rectangle) {
 		return
 	}
 	maxW := r.Dx() - 2*int(c.px(0.04))
+	if maxW < f.width("wwww") {
+		return // too narrow for words
+	}
 	lines := f.wrap(prompt, maxW, r.Dy()/lh)
 	if len(lines) == 0 || lines[0] == ellipsis {
 		return
