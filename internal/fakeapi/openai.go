@@ -250,14 +250,20 @@ func (o *OpenAI) draw(name string, f Fault) bool {
 	return f.Rate > 0 && o.rng.Float64() < f.Rate
 }
 
-// sleep waits the configured latency; false if the client went away.
-func (o *OpenAI) sleep(ctx context.Context) bool {
+// delay draws one request's latency.
+func (o *OpenAI) delay() time.Duration {
 	d := o.cfg.Latency
 	if o.cfg.LatencyMax > d {
 		o.mu.Lock()
 		d += time.Duration(o.rng.Int64N(int64(o.cfg.LatencyMax - d + 1)))
 		o.mu.Unlock()
 	}
+	return d
+}
+
+// sleep waits one request's latency; false if the client went away.
+func (o *OpenAI) sleep(ctx context.Context) bool {
+	d := o.delay()
 	if d <= 0 {
 		return true
 	}

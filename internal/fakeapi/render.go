@@ -7,7 +7,6 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
-	"image/draw"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -86,39 +85,79 @@ var palette = [renderVariants][2]color.NRGBA{
 	{{0xff, 0x59, 0x5e, 0xff}, {0x1b, 0x26, 0x3b, 0xff}},
 }
 
-// draw paints diagonal bands; a transparent image keeps only a centred
-// rectangle opaque.
-func paint(key renderKey) *image.NRGBA {
+// Images are diagonal bands of a variant's two colours; a transparent
+// image keeps only a centred rectangle opaque. Rows are shifted copies of
+// one long row, so painting costs a copy per row, not work per pixel.
+
+// paintBands fills pix (bpp bytes per pixel, stride bytes per row) with
+// the bands c0 and c1, and clear outside the centred rectangle when the
+// image is transparent.
+func paintBands(pix []byte, stride, bpp int, key renderKey, c0, c1, clear []byte) {
 	w, h := key.width, key.height
-	m := image.NewNRGBA(image.Rect(0, 0, w, h))
-	c := palette[key.variant%renderVariants]
 	band := max(w, h)/8 + 1
-	for y := 0; y < h; y++ {
-		row := m.Pix[y*m.Stride : y*m.Stride+4*w]
-		inY := y >= h/6 && y < h-h/6
-		for x := 0; x < w; x++ {
-			px := c[((x+y)/band)%2]
-			if key.transparent && !(inY && x >= w/6 && x < w-w/6) {
-				px.A = 0
-			}
-			row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = px.R, px.G, px.B, px.A
+	long := make([]byte, (w+2*band)*bpp)
+	for x := range w + 2*band {
+		c := c0
+		if (x/band)%2 == 1 {
+			c = c1
+		}
+		copy(long[x*bpp:], c)
+	}
+	clearRow := bytes.Repeat(clear, w)
+	for y := range h {
+		row := pix[y*stride : y*stride+w*bpp]
+		off := (y % (2 * band)) * bpp
+		copy(row, long[off:])
+		switch {
+		case !key.transparent:
+		case y < h/6 || y >= h-h/6:
+			copy(row, clearRow)
+		default:
+			copy(row[:w/6*bpp], clearRow)
+			copy(row[(w-w/6)*bpp:], clearRow)
 		}
 	}
+}
+
+// paintPaletted paints into a paletted image: 2 bits per pixel in a PNG,
+// and no colour search for a GIF.
+func paintPaletted(key renderKey) *image.Paletted {
+	c := palette[key.variant%renderVariants]
+	p := color.Palette{c[0], c[1]}
+	if key.transparent {
+		p = append(p, color.NRGBA{})
+	}
+	m := image.NewPaletted(image.Rect(0, 0, key.width, key.height), p)
+	paintBands(m.Pix, m.Stride, 1, key, []byte{0}, []byte{1}, []byte{2})
 	return m
+}
+
+// paintRGBA paints 4-byte pixels in NRGBA order; opaque pixels are also
+// valid premultiplied RGBA, which the JPEG encoder converts fastest.
+func paintRGBA(key renderKey) ([]byte, int) {
+	c := palette[key.variant%renderVariants]
+	stride := 4 * key.width
+	pix := make([]byte, stride*key.height)
+	paintBands(pix, stride, 4, key, []byte{c[0].R, c[0].G, c[0].B, 255}, []byte{c[1].R, c[1].G, c[1].B, 255}, []byte{0, 0, 0, 0})
+	return pix, stride
 }
 
 func encode(key renderKey) ([]byte, error) {
 	var buf bytes.Buffer
 	var err error
+	rect := image.Rect(0, 0, key.width, key.height)
 	switch key.format {
 	case "png":
-		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, paint(key))
+		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, paintPaletted(key))
 	case "jpeg":
-		err = jpeg.Encode(&buf, paint(key), &jpeg.Options{Quality: clampQuality(key.compression)})
+		pix, stride := paintRGBA(key)
+		err = jpeg.Encode(&buf, &image.RGBA{Pix: pix, Stride: stride, Rect: rect}, &jpeg.Options{Quality: clampQuality(key.compression)})
 	case "webp":
-		err = webp.Encode(&buf, paint(key), webp.Options{Quality: clampQuality(key.compression), Lossless: key.compression == 100, Method: 0})
+		pix, stride := paintRGBA(key)
+		err = webp.Encode(&buf, &image.NRGBA{Pix: pix, Stride: stride, Rect: rect},
+			webp.Options{Quality: clampQuality(key.compression), Lossless: key.compression == 100, Method: 0})
 	case "gif":
-		err = gif.Encode(&buf, paint(key), &gif.Options{NumColors: 256, Drawer: draw.Src})
+		err = gif.Encode(&buf, paintPaletted(key), nil)
 	case "svg":
 		c := palette[key.variant%renderVariants]
 		fmt.Fprintf(&buf, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d"><rect width="100%%" height="100%%" fill="#%02x%02x%02x"/></svg>`,
