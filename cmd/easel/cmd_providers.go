@@ -113,7 +113,7 @@ func (a *app) runProviders(ctx context.Context) error {
 
 // JSON shapes of providers schema -json.
 type jsonSchemas struct {
-	FormatVersion string                        `json:"format_version"`
+	FormatVersion string                         `json:"format_version"`
 	Providers     map[string]*jsonProviderSchema `json:"provider_schemas"`
 }
 
