@@ -119,7 +119,7 @@ func (a *app) applySaved(ctx context.Context, f *applyFlags, path string) error 
 		return err
 	}
 	if plan.Fingerprint != pf.Plan.Fingerprint {
-		return fmt.Errorf("Saved plan is stale: %s changed since the plan was made. Run easel plan again", staleReason(pf, plan, lockSum(s.p)))
+		return fmt.Errorf("Saved plan is stale: %s since the plan was made. Run easel plan again.", staleReason(pf, plan, lockSum(s.p)))
 	}
 	if !plan.HasChanges() {
 		a.showPlan(plan, f.json)

@@ -108,7 +108,8 @@ func (pf *planFile) missingSensitive(vars, env []string) []string {
 }
 
 // staleReason says what changed between a saved plan and a fresh one made
-// with the same options, as a phrase: "image.hero's spec and the lockfile".
+// with the same options, as clauses: "image.hero's spec changed and the
+// lockfile changed".
 func staleReason(saved *planFile, fresh *engine.Plan, freshLock string) string {
 	var what []string
 	old := map[string]*engine.Change{}
@@ -123,27 +124,27 @@ func staleReason(saved *planFile, fresh *engine.Plan, freshLock string) string {
 	}
 	for _, c := range saved.Plan.Changes {
 		if old[c.Address] != nil {
-			what = append(what, c.Address+"'s spec")
+			what = append(what, c.Address+" no longer needs changes")
 		}
 	}
 	if saved.Lockfile != freshLock {
-		what = append(what, "the lockfile")
+		what = append(what, "the lockfile changed")
 	}
 	if len(what) == 0 {
-		what = append(what, "a reference or output file")
+		what = append(what, "a reference or output file changed")
 	}
 	return joinAnd(what, 3)
 }
 
-// changeDiff names what differs between a saved change and a fresh one.
+// changeDiff says what differs between a saved change and a fresh one.
 func changeDiff(old, c *engine.Change) string {
 	switch {
 	case old == nil || old.SpecHash != c.SpecHash:
-		return c.Address + "'s spec"
+		return c.Address + "'s spec changed"
 	case old.Output != c.Output:
-		return c.Address + "'s output path"
+		return c.Address + "'s output path changed"
 	case old.Action != c.Action:
-		return c.Address + "'s output file"
+		return c.Address + "'s output file changed"
 	}
 	return ""
 }
