@@ -196,7 +196,7 @@ func (d *decoder) provider(b *hcl.Block) *Provider {
 	if p.Name == "" {
 		d.errorf(b.LabelRanges[0], "Invalid provider name", "A provider name must not be empty.")
 	}
-	p.Source = d.str(content.Attributes["source"])
+	p.Source = d.nonEmpty(content.Attributes["source"])
 	p.Version = d.str(content.Attributes["version"])
 	p.Checksum = d.str(content.Attributes["checksum"])
 	return p
@@ -211,8 +211,12 @@ func (d *decoder) wholeNumber(a *hcl.Attribute, max int64) (int64, bool) {
 	bf := v.AsBigFloat()
 	n, acc := bf.Int64()
 	if !bf.IsInt() || acc != big.Exact || n < 0 || n > max {
+		bounds := fmt.Sprintf("from 0 to %d", max)
+		if max == math.MaxInt64 {
+			bounds = "not negative"
+		}
 		d.errorf(a.Expr.Range(), fmt.Sprintf("Invalid %s", a.Name),
-			"The %s attribute must be a whole number from 0 to %d.", a.Name, max)
+			"The %s attribute must be a whole number, %s.", a.Name, bounds)
 		return 0, false
 	}
 	return n, true

@@ -140,6 +140,10 @@ func (d *decoder) inputs(a *hcl.Attribute) map[string]cty.Value {
 	m := make(map[string]cty.Value, v.LengthInt())
 	for it := v.ElementIterator(); it.Next(); {
 		k, e := it.Element()
+		if err := checkValue(e); err != nil {
+			d.errorf(a.Expr.Range(), "Invalid inputs", "The input %q %s.", k.AsString(), err)
+			continue
+		}
 		m[k.AsString()] = NormalizeValue(e)
 	}
 	return m

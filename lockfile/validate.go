@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"path"
 	"regexp"
 	"strings"
@@ -23,23 +24,27 @@ var (
 // representable. Save calls it; the engine may call it earlier.
 func (f *File) Validate() error {
 	var errs []error
-	seen := make(map[string]bool)
+	names := make(map[string]bool)
 	for i, p := range f.Providers {
 		if err := p.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("provider %d: %w", i, err))
-		} else if seen[p.Name] {
+			continue
+		}
+		if names[p.Name] {
 			errs = append(errs, fmt.Errorf("provider %q: recorded twice", p.Name))
 		}
-		seen[p.Name] = p != nil
+		names[p.Name] = true
 	}
-	clear(seen)
+	addrs := make(map[string]bool)
 	for i, img := range f.Images {
 		if err := img.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("image %d: %w", i, err))
-		} else if seen[img.Address] {
+			continue
+		}
+		if addrs[img.Address] {
 			errs = append(errs, fmt.Errorf("%s: recorded twice", img.Address))
 		}
-		seen[img.Address] = img != nil
+		addrs[img.Address] = true
 	}
 	return errors.Join(errs...)
 }
@@ -173,18 +178,34 @@ func checkValue(v cty.Value) error {
 		switch {
 		case v.Type().IsCapsuleType():
 			return false, fmt.Errorf("has type %s, which cannot be written", v.Type().FriendlyName())
-		case v.Type() == cty.Number && !v.IsNull() && v.AsBigFloat().IsInf():
-			return false, errors.New("is infinite")
+		case v.Type() == cty.Number && !v.IsNull():
+			return false, checkNumber(v.AsBigFloat())
 		}
 		return true, nil
 	})
 }
 
+// maxExp bounds the binary exponent of a recorded number (2^1100 is about
+// 1e331): far beyond any real input, and it keeps a hostile lockfile from
+// making easel print numbers with millions of digits.
+const maxExp = 1100
+
+func checkNumber(bf *big.Float) error {
+	if bf.IsInf() {
+		return errors.New("is infinite")
+	}
+	if exp := bf.MantExp(nil); exp > maxExp || exp < -maxExp {
+		return errors.New("is too large or too small to record")
+	}
+	return nil
+}
+
 // NormalizeValue returns v as it reads back from the lockfile: lists, sets
 // and tuples become tuples, maps and objects become objects, nulls lose
-// their type and numbers are rounded to their written decimal form. The
-// engine compares configured inputs with recorded ones through it. Values
-// that cannot be written (unknown, marked) are returned unchanged.
+// their type, strings are in Unicode NFC (as cty keeps them) and numbers are
+// rounded to their written decimal form. The engine compares configured
+// inputs with recorded ones through it. Values that cannot be written
+// (unknown, marked, out of range) are returned unchanged.
 func NormalizeValue(v cty.Value) cty.Value {
 	ty := v.Type()
 	switch {
@@ -213,9 +234,12 @@ func NormalizeValue(v cty.Value) cty.Value {
 }
 
 func normalizeNumber(v cty.Value) cty.Value {
-	n, err := cty.ParseNumberVal(v.AsBigFloat().Text('f', -1))
+	if checkNumber(v.AsBigFloat()) != nil {
+		return v // refused by checkValue
+	}
+	n, err := cty.ParseNumberVal(numberText(v.AsBigFloat()))
 	if err != nil {
-		return v // infinite: refused by checkValue
+		return v
 	}
 	return n
 }

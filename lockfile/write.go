@@ -70,10 +70,10 @@ func writeImage(body *hclwrite.Body, img *Image) {
 	body.SetAttributeValue("width", cty.NumberIntVal(int64(img.Width)))
 	body.SetAttributeValue("height", cty.NumberIntVal(int64(img.Height)))
 	if img.CostUSD != nil && checkCost(*img.CostUSD) == nil {
-		body.SetAttributeValue("cost_usd", cty.NumberFloatVal(*img.CostUSD))
+		body.SetAttributeRaw("cost_usd", valueTokens(cty.NumberFloatVal(*img.CostUSD)))
 	}
 	if inputs := writableInputs(img.Inputs); len(inputs) > 0 {
-		body.SetAttributeValue("inputs", cty.ObjectVal(inputs))
+		body.SetAttributeRaw("inputs", valueTokens(cty.ObjectVal(inputs)))
 	}
 	for _, r := range img.References {
 		if r != nil {
@@ -81,7 +81,7 @@ func writeImage(body *hclwrite.Body, img *Image) {
 		}
 	}
 	if len(img.Metadata) > 0 {
-		body.SetAttributeValue("metadata", stringMapVal(img.Metadata))
+		body.SetAttributeRaw("metadata", valueTokens(stringMapVal(img.Metadata)))
 	}
 }
 
