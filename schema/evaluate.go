@@ -19,6 +19,9 @@ type Inputs struct {
 	// Env is an os.Environ()-style list; only EASEL_VAR_<name> entries
 	// are used.
 	Env []string
+	// OnFileRead, when set, is told the absolute path of every file the
+	// functions file, templatefile and filesha256 read while evaluating.
+	OnFileRead func(path string)
 }
 
 // Evaluated is the result of Config.Evaluate.
@@ -179,7 +182,7 @@ func newEvaluator(c *Config, in Inputs, schemas map[string]*plugins.Schema) *eva
 		varNames: mapKeys(c.Variables), localNames: mapKeys(c.Locals),
 		imageNames: imageNames, imagesByName: byName,
 		paths:     newPathChecker(c.Dir),
-		funcs:     Functions(c.Dir),
+		funcs:     functions(fileReader{dir: c.Dir, onRead: in.OnFileRead}),
 		files:     files,
 		vars:      map[string]cty.Value{},
 		locals:    map[string]cty.Value{},

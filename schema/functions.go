@@ -23,12 +23,32 @@ import (
 // read from dir: go-cty's standard library under Terraform's names, try and
 // can, and file, templatefile and filesha256 reading files confined to dir.
 func Functions(dir string) map[string]function.Function {
+	return functions(fileReader{dir: dir})
+}
+
+func functions(r fileReader) map[string]function.Function {
 	fns := stdFunctions()
-	for name, fn := range fileFunctions(dir) {
+	for name, fn := range fileFunctions(r) {
 		fns[name] = fn
 	}
-	fns["templatefile"] = templateFileFunc(dir, fns)
+	fns["templatefile"] = templateFileFunc(r, fns)
 	return fns
+}
+
+// fileReader reads project files for file, templatefile and filesha256,
+// telling onRead (when set) the absolute path of every file it read, so a
+// caller can tell when an evaluation's inputs changed.
+type fileReader struct {
+	dir    string
+	onRead func(path string)
+}
+
+func (r fileReader) read(p string) ([]byte, error) {
+	b, full, err := readConfined(r.dir, p)
+	if err == nil && r.onRead != nil {
+		r.onRead(full)
+	}
+	return b, err
 }
 
 func stdFunctions() map[string]function.Function {
@@ -136,14 +156,14 @@ var (
 	})
 )
 
-func fileFunctions(dir string) map[string]function.Function {
-	file := pathFunc(dir, func(b []byte) (cty.Value, error) {
+func fileFunctions(r fileReader) map[string]function.Function {
+	file := pathFunc(r, func(b []byte) (cty.Value, error) {
 		if !utf8.Valid(b) {
 			return cty.NilVal, fmt.Errorf("the file is not valid UTF-8 text; use filesha256 for binary files")
 		}
 		return cty.StringVal(string(b)), nil
 	})
-	sha := pathFunc(dir, func(b []byte) (cty.Value, error) {
+	sha := pathFunc(r, func(b []byte) (cty.Value, error) {
 		sum := sha256.Sum256(b)
 		return cty.StringVal(hex.EncodeToString(sum[:])), nil
 	})
@@ -151,12 +171,12 @@ func fileFunctions(dir string) map[string]function.Function {
 }
 
 // pathFunc is a function of one path argument that reads the file.
-func pathFunc(dir string, f func([]byte) (cty.Value, error)) function.Function {
+func pathFunc(r fileReader, f func([]byte) (cty.Value, error)) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			b, err := readConfined(dir, args[0].AsString())
+			b, err := r.read(args[0].AsString())
 			if err != nil {
 				return cty.UnknownVal(cty.String), function.NewArgError(0, err)
 			}
@@ -171,26 +191,26 @@ func pathFunc(dir string, f func([]byte) (cty.Value, error)) function.Function {
 
 // readConfined reads a project-relative file that must stay inside dir,
 // symbolic links included.
-func readConfined(dir, p string) ([]byte, error) {
+func readConfined(dir, p string) ([]byte, string, error) {
 	rel, err := cleanRelPath(p)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	full := filepath.Join(dir, filepath.FromSlash(rel))
 	if err := checkConfined(dir, full); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	b, err := os.ReadFile(full)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("no file %q in the project directory", rel)
+			return nil, "", fmt.Errorf("no file %q in the project directory", rel)
 		}
-		return nil, fmt.Errorf("reading %q: %w", rel, err)
+		return nil, "", fmt.Errorf("reading %q: %w", rel, err)
 	}
-	return b, nil
+	return b, full, nil
 }
 
-func templateFileFunc(dir string, fns map[string]function.Function) function.Function {
+func templateFileFunc(r fileReader, fns map[string]function.Function) function.Function {
 	inner := make(map[string]function.Function, len(fns))
 	for name, fn := range fns {
 		inner[name] = fn // no templatefile inside a template: no recursion
@@ -202,17 +222,17 @@ func templateFileFunc(dir string, fns map[string]function.Function) function.Fun
 		},
 		Type: function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			return renderTemplateFile(dir, args[0].AsString(), args[1], inner)
+			return renderTemplateFile(r, args[0].AsString(), args[1], inner)
 		},
 	})
 }
 
-func renderTemplateFile(dir, p string, vars cty.Value, fns map[string]function.Function) (cty.Value, error) {
+func renderTemplateFile(r fileReader, p string, vars cty.Value, fns map[string]function.Function) (cty.Value, error) {
 	ty := vars.Type()
 	if vars.IsNull() || !(ty.IsObjectType() || ty.IsMapType()) {
 		return cty.UnknownVal(cty.String), function.NewArgErrorf(1, "vars must be an object or a map, such as { name = \"value\" }")
 	}
-	src, err := readConfined(dir, p)
+	src, err := r.read(p)
 	if err != nil {
 		return cty.UnknownVal(cty.String), function.NewArgError(0, err)
 	}
