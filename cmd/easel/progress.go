@@ -25,12 +25,16 @@ type progress struct {
 	now     func() time.Time
 	started time.Time
 
-	mu       sync.Mutex
-	running  map[string]bool
-	finished int
-	failed   int
-	skipped  map[string]bool
-	status   bool // a status line is on screen
+	mu        sync.Mutex
+	running   map[string]bool
+	finished  int
+	failed    int
+	skipped   map[string]bool // not attempted: an image they depend on failed
+	stopping  bool            // Ctrl-C was pressed: no new image starts
+	unstarted map[string]bool // not started because of Ctrl-C
+	cancel    bool            // Ctrl-C was pressed twice: running images are cancelled
+	cancelled map[string]bool // failed because they were cancelled
+	status    bool            // a status line is on screen
 
 	tick chan struct{} // closed by end to stop the redraw loop
 	wg   sync.WaitGroup
@@ -44,7 +48,7 @@ func (a *app) newProgress(plan *engine.Plan, asJSON bool) *progress {
 		}
 	}
 	return &progress{w: a.stdout, tty: !asJSON && isTerminal(a.stdout), asJSON: asJSON,
-		colour: a.colour(a.stdout), total: total, now: time.Now, running: map[string]bool{}, skipped: map[string]bool{}}
+		colour: a.colour(a.stdout), total: total, now: time.Now, running: map[string]bool{}, skipped: map[string]bool{}, unstarted: map[string]bool{}, cancelled: map[string]bool{}}
 }
 
 // begin starts the clock and, on a terminal, the redraw loop.
@@ -85,24 +89,14 @@ func (p *progress) end() {
 func (p *progress) event(ev engine.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	switch ev.Kind {
-	case engine.EventStart:
-		p.running[ev.Address] = true
-	default:
-		delete(p.running, ev.Address)
-		p.finished++
-		switch ev.Kind {
-		case engine.EventFailed:
-			p.failed++
-		case engine.EventSkipped:
-			p.skipped[ev.Address] = true
-		}
-	}
-	if p.asJSON {
+	quiet := p.count(ev)
+	switch {
+	case p.asJSON:
 		_ = json.NewEncoder(p.w).Encode(jsonEventOf(ev))
 		return
-	}
-	if ev.Kind != engine.EventStart {
+	case p.cancelled[ev.Address]:
+		p.println(ev.Address + ": cancelled")
+	case ev.Kind != engine.EventStart && !quiet:
 		p.println(eventLine(ev, p.colour))
 		if ev.Result != nil {
 			for _, w := range ev.Result.Warnings {
@@ -113,17 +107,48 @@ func (p *progress) event(ev engine.Event) {
 	p.redraw()
 }
 
-// skippedSet returns the addresses of the images that were skipped.
-func (p *progress) skippedSet() map[string]bool {
+// count updates the tallies for an event. It reports whether the event is
+// summed up at the end rather than shown on a line of its own: the images
+// not started after Ctrl-C.
+func (p *progress) count(ev engine.Event) (quiet bool) {
+	if ev.Kind == engine.EventStart {
+		p.running[ev.Address] = true
+		return false
+	}
+	delete(p.running, ev.Address)
+	p.finished++
+	switch {
+	case ev.Kind == engine.EventFailed && p.cancel:
+		p.cancelled[ev.Address] = true
+	case ev.Kind == engine.EventFailed:
+		p.failed++
+	case ev.Kind == engine.EventSkipped && p.stopping:
+		p.unstarted[ev.Address] = true
+		return true
+	case ev.Kind == engine.EventSkipped:
+		p.skipped[ev.Address] = true
+	}
+	return false
+}
+
+// outcome sorts out the images that did not succeed for another reason
+// than their own failure: skipped because an image they depend on failed,
+// not started after Ctrl-C, or cancelled by a second Ctrl-C.
+func (p *progress) outcome() outcome {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return maps.Clone(p.skipped)
+	return outcome{skipped: maps.Clone(p.skipped), unstarted: maps.Clone(p.unstarted), cancelled: maps.Clone(p.cancelled)}
+}
+
+type outcome struct {
+	skipped, unstarted, cancelled map[string]bool
 }
 
 // interrupted tells the user what the first Ctrl-C does.
 func (p *progress) interrupted() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.stopping = true
 	p.message(fmt.Sprintf("Interrupted: finishing %s; press Ctrl-C again to cancel them.",
 		plural(len(p.running), "running image", "running images")))
 }
@@ -131,6 +156,7 @@ func (p *progress) interrupted() {
 func (p *progress) cancelling() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.cancel = true
 	p.message(fmt.Sprintf("Cancelling %s.", plural(len(p.running), "running image", "running images")))
 }
 

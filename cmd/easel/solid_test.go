@@ -14,7 +14,7 @@ import (
 
 // solidProvider is a minimal third-party provider, served by the test
 // binary installed as easel-provider-solid: it paints the requested size in
-// one colour. It exercises discovery, checksum pins and `easel init`.
+// one colour, and refuses black at apply time. It exercises discovery, checksum pins and `easel init`.
 type solidProvider struct{}
 
 func (solidProvider) Schema() sdk.Schema {
@@ -39,6 +39,9 @@ func (solidProvider) Generate(_ context.Context, req *sdk.Request) (*sdk.Respons
 	c.A = 0xff
 	if _, err := fmt.Sscanf(req.String("colour"), "#%02x%02x%02x", &c.R, &c.G, &c.B); err != nil {
 		return nil, &sdk.Error{Kind: sdk.ErrInvalid, Message: "colour must be #rrggbb"}
+	}
+	if c == (color.RGBA{A: 0xff}) {
+		return nil, &sdk.Error{Kind: sdk.ErrRefused, Message: "black is refused", Hint: "pick another colour"}
 	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := 0; i < len(img.Pix); i += 4 {

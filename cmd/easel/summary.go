@@ -9,17 +9,36 @@ import (
 	"github.com/easelhq/easel/engine"
 )
 
+// applyCounts tallies an apply's results for the summary.
+type applyCounts struct {
+	done                                   map[engine.Action]int
+	failed, skipped, notStarted, cancelled int
+}
+
+func countResults(res *engine.ApplyResult, prog *progress, o outcome) applyCounts {
+	c := applyCounts{done: map[engine.Action]int{}, skipped: len(o.skipped), cancelled: len(o.cancelled),
+		notStarted: len(o.unstarted) + max(prog.total-len(res.Results), 0)}
+	for _, r := range res.Results {
+		if r.Err == nil {
+			c.done[r.Action]++
+		}
+	}
+	c.failed = max(res.Failed-c.cancelled, 0)
+	return c
+}
+
 // writeApplySummary ends an apply: counts, estimated against actual cost,
 // billed retries, and every failed or skipped image with its error.
 func (a *app) writeApplySummary(res *engine.ApplyResult, prog *progress) {
-	total := prog.total
+	o := prog.outcome()
+	c := countResults(res, prog, o)
 	if prog.asJSON {
-		writeSummaryJSON(a.stdout, res, total)
+		writeSummaryJSON(a.stdout, res, c)
 		return
 	}
 	w := a.stdout
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, summaryHeadline(res, total))
+	fmt.Fprintln(w, summaryHeadline(res, c))
 	if line := costLine(res); line != "" {
 		fmt.Fprintln(w, line)
 	}
@@ -27,39 +46,32 @@ func (a *app) writeApplySummary(res *engine.ApplyResult, prog *progress) {
 		fmt.Fprintf(w, "Billed retries: %s may have been charged without returning an image.\n",
 			plural(res.BilledRetries, "request", "requests"))
 	}
-	writeFailures(w, res, prog.skippedSet())
+	writeFailures(w, res, o)
 }
 
-func summaryHeadline(res *engine.ApplyResult, total int) string {
-	done := map[engine.Action]int{}
-	for _, r := range res.Results {
-		if r.Err == nil {
-			done[r.Action]++
-		}
-	}
+func summaryHeadline(res *engine.ApplyResult, c applyCounts) string {
 	var parts []string
 	for _, act := range actionOrder {
-		if done[act] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", done[act], pastTense(act)))
+		if c.done[act] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.done[act], pastTense(act)))
 		}
 	}
-	if res.Failed > 0 {
-		parts = append(parts, fmt.Sprintf("%d failed", res.Failed))
-	}
-	if res.Skipped > 0 {
-		parts = append(parts, fmt.Sprintf("%d skipped", res.Skipped))
-	}
-	if notStarted := total - len(res.Results); res.Interrupted && notStarted > 0 {
-		parts = append(parts, fmt.Sprintf("%d not started", notStarted))
+	for _, n := range []struct {
+		n    int
+		word string
+	}{{c.failed, "failed"}, {c.skipped, "skipped"}, {c.cancelled, "cancelled"}, {c.notStarted, "not started"}} {
+		if n.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n.n, n.word))
+		}
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "nothing changed")
 	}
 	head := "Apply complete: "
 	switch {
-	case res.Interrupted:
+	case res.Interrupted || c.notStarted > 0 || c.cancelled > 0:
 		head = "Apply interrupted: "
-	case res.Failed > 0 || res.Skipped > 0:
+	case c.failed > 0 || c.skipped > 0:
 		head = "Apply finished with errors: "
 	}
 	return head + strings.Join(parts, ", ") + "."
@@ -87,31 +99,31 @@ func costLine(res *engine.ApplyResult) string {
 	return fmt.Sprintf("Cost: %s (estimated %s).", actual, formatUSD(&res.EstimatedUSD))
 }
 
-func writeFailures(w io.Writer, res *engine.ApplyResult, skip map[string]bool) {
+func writeFailures(w io.Writer, res *engine.ApplyResult, o outcome) {
 	var failed, skipped []*engine.Result
 	for _, r := range res.Results {
 		switch {
-		case r.Err == nil:
-		case skip[r.Address]:
+		case r.Err == nil || o.unstarted[r.Address] || o.cancelled[r.Address]:
+		case o.skipped[r.Address]:
 			skipped = append(skipped, r)
 		default:
 			failed = append(failed, r)
 		}
 	}
-	if len(failed) > 0 {
-		fmt.Fprintln(w, "\nFailed:")
-		for _, r := range failed {
-			fmt.Fprintf(w, "  %s: %v\n", r.Address, r.Err)
-		}
-	}
-	if len(skipped) > 0 {
-		fmt.Fprintln(w, "\nSkipped:")
-		for _, r := range skipped {
-			fmt.Fprintf(w, "  %s: %v\n", r.Address, r.Err)
-		}
-	}
-	if res.Interrupted {
+	writeResultList(w, "Failed:", failed)
+	writeResultList(w, "Skipped:", skipped)
+	if res.Interrupted || len(o.unstarted) > 0 || len(o.cancelled) > 0 {
 		fmt.Fprintln(w, "\nEverything that finished is saved; run easel apply again to do the rest.")
+	}
+}
+
+func writeResultList(w io.Writer, title string, rs []*engine.Result) {
+	if len(rs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\n"+title)
+	for _, r := range rs {
+		fmt.Fprintf(w, "  %s: %v\n", r.Address, r.Err)
 	}
 }
 
@@ -121,6 +133,7 @@ type jsonApplySummary struct {
 	Done          map[string]int `json:"done"`
 	Failed        int            `json:"failed"`
 	Skipped       int            `json:"skipped"`
+	Cancelled     int            `json:"cancelled"`
 	NotStarted    int            `json:"not_started"`
 	Interrupted   bool           `json:"interrupted"`
 	EstimatedUSD  float64        `json:"estimated_usd"`
@@ -129,15 +142,13 @@ type jsonApplySummary struct {
 	BilledRetries int            `json:"billed_retries"`
 }
 
-func writeSummaryJSON(w io.Writer, res *engine.ApplyResult, total int) {
+func writeSummaryJSON(w io.Writer, res *engine.ApplyResult, c applyCounts) {
 	done := map[string]int{}
-	for _, r := range res.Results {
-		if r.Err == nil {
-			done[string(r.Action)]++
-		}
+	for act, n := range c.done {
+		done[string(act)] = n
 	}
 	_ = json.NewEncoder(w).Encode(jsonApplySummary{Type: "apply_summary", FormatVersion: jsonFormatVersion,
-		Done: done, Failed: res.Failed, Skipped: res.Skipped, NotStarted: max(total-len(res.Results), 0),
+		Done: done, Failed: c.failed, Skipped: c.skipped, Cancelled: c.cancelled, NotStarted: c.notStarted,
 		Interrupted: res.Interrupted, EstimatedUSD: res.EstimatedUSD, ActualUSD: res.ActualUSD,
 		UnknownActual: res.UnknownActual, BilledRetries: res.BilledRetries})
 }
