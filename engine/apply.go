@@ -41,6 +41,9 @@ func (p *Project) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*Ap
 	p.mu.Lock()
 	pl := p.lastPlan
 	p.mu.Unlock()
+	if !plan.HasChanges() {
+		return &ApplyResult{}, nil
+	}
 	if pl == nil || p.opts.ReadOnly {
 		return nil, errors.New("apply needs a plan made by the same project, opened for writing")
 	}
@@ -50,8 +53,12 @@ func (p *Project) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*Ap
 	if opts.ImageTimeout <= 0 {
 		opts.ImageTimeout = 10 * time.Minute
 	}
-	a := &applier{p: p, pl: pl, opts: opts, cache: pl.cache,
-		lock:      newLockSaver(filepath.Join(p.dir, lockfile.FileName), p.Lock),
+	dropPlanCache(p.dir)
+	saver, err := newLockSaver(p.dir, filepath.Join(p.dir, lockfile.FileName), p.Lock)
+	if err != nil {
+		return nil, err
+	}
+	a := &applier{p: p, pl: pl, opts: opts, cache: pl.cache, lock: saver,
 		results:   map[string]*Result{},
 		instances: map[string]*providerInstance{}}
 	defer a.closeInstances()

@@ -145,7 +145,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) string {
 	return dir
 }
 
-func writePNG(t *testing.T, path string, c color.RGBA) {
+func writePNG(t testing.TB, path string, c color.RGBA) {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
 	for i := 0; i < len(img.Pix); i += 4 {

@@ -1,47 +1,63 @@
 package engine
 
 import (
+	"os"
 	"sync"
+	"time"
 
 	"github.com/easelhq/easel/internal/fsx"
 	"github.com/easelhq/easel/lockfile"
 )
 
-// lockSaver persists lockfile changes as they happen. Writes are serial and
-// coalesced: a writer that finds its change already saved by a later write
-// returns at once, so N successes cost far fewer than N full rewrites while
-// every success is on disk before its image counts as done.
+// lockSaver persists lockfile changes as they happen: each change goes to
+// the journal (durable at once), and the lockfile itself is rewritten at
+// most once per saveEvery, then finally by flush.
 type lockSaver struct {
-	path string
+	path    string
+	dir     string
+	journal *journal
 
-	mu      sync.Mutex // guards file and version
+	mu      sync.Mutex // guards file, version and the journal's order
 	file    *lockfile.File
 	version int
 
-	writeMu sync.Mutex // serialises writes
-	written int
+	writeMu   sync.Mutex // serialises lockfile writes
+	written   int
+	lastWrite time.Time
 }
 
-func newLockSaver(path string, f *lockfile.File) *lockSaver {
-	return &lockSaver{path: path, file: f}
+const saveEvery = time.Second
+
+func newLockSaver(dir, path string, f *lockfile.File) (*lockSaver, error) {
+	j, err := openJournal(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &lockSaver{path: path, dir: dir, file: f, journal: j, lastWrite: time.Now()}, nil
 }
 
 func (s *lockSaver) set(img *lockfile.Image) error {
 	s.mu.Lock()
 	s.file.SetImage(img)
 	s.version++
-	v := s.version
+	err := s.journal.set(img)
 	s.mu.Unlock()
-	return s.save(v)
+	if err != nil {
+		return err
+	}
+	return s.maybeSave()
 }
 
 func (s *lockSaver) remove(addr string) error {
 	s.mu.Lock()
 	s.file.RemoveImage(addr)
 	s.version++
-	v := s.version
+	err := s.journal.remove(addr)
 	s.mu.Unlock()
-	return s.save(v)
+	if err != nil {
+		return err
+	}
+	return s.maybeSave()
 }
 
 // setProvider records a provider pin; it is saved with the next write.
@@ -55,28 +71,41 @@ func (s *lockSaver) setProvider(p *lockfile.Provider) {
 	s.version++
 }
 
-// flush saves anything not yet written.
-func (s *lockSaver) flush() error {
-	s.mu.Lock()
-	v := s.version
-	s.mu.Unlock()
-	return s.save(v)
-}
-
-func (s *lockSaver) save(v int) error {
+func (s *lockSaver) maybeSave() error {
 	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if s.written >= v {
+	due := time.Since(s.lastWrite) >= saveEvery
+	s.writeMu.Unlock()
+	if !due {
 		return nil
 	}
+	return s.save()
+}
+
+// flush writes the lockfile if anything changed since the last write, then
+// removes the journal, whose records the lockfile now holds.
+func (s *lockSaver) flush() error {
+	if err := s.save(); err != nil {
+		return err
+	}
+	s.journal.close()
+	return os.Remove(journalPath(s.dir))
+}
+
+func (s *lockSaver) save() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	s.mu.Lock()
+	if s.written >= s.version {
+		s.mu.Unlock()
+		return nil
+	}
 	data := s.file.Bytes()
 	cur := s.version
 	s.mu.Unlock()
 	if err := writeLock(s.path, data); err != nil {
 		return err
 	}
-	s.written = cur
+	s.written, s.lastWrite = cur, time.Now()
 	return nil
 }
 

@@ -32,6 +32,13 @@ type Options struct {
 	ReadOnly bool
 	// Log receives debug lines; nil discards them.
 	Log io.Writer
+	// PlanCache lets Open answer a no-op plan from .easel/plancache without
+	// loading anything when no input changed (see Project.Load).
+	PlanCache bool
+	// Identity names this build of easel and its built-in providers (a
+	// version and build id): a plan cache is valid only for the same one.
+	// Empty disables the plan cache.
+	Identity string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -50,12 +50,21 @@ type planner struct {
 // Plan compares the configuration with the lockfile and the files on disk
 // and says what Apply would do. It makes no network call.
 func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagnostics) {
+	var loadDiags hcl.Diagnostics
+	if p.cached != nil {
+		if len(opts.Targets) == 0 && len(opts.Replace) == 0 {
+			return p.cached.plan()
+		}
+		if loadDiags = p.Load(ctx); loadDiags.HasErrors() {
+			return nil, loadDiags
+		}
+	}
 	if p.graph == nil {
-		return nil, errDiag("Nothing to plan", "The configuration did not load.")
+		return nil, append(loadDiags, errDiag("Nothing to plan", "The configuration did not load.")...)
 	}
 	pl := &planner{p: p, opts: opts, byAddr: map[string]*planned{}, cache: newOutputCache(p.dir)}
 	selected, diags := p.selectTargets(opts.Targets)
-	pl.diags = diags
+	pl.diags = append(loadDiags, diags...)
 	pl.replace, diags = p.matchAddresses(opts.Replace, "-replace")
 	pl.diags = append(pl.diags, diags...)
 	if pl.diags.HasErrors() {
@@ -83,11 +92,25 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 	p.lastPlan = pl
 	p.mu.Unlock()
 	if !p.opts.ReadOnly {
-		if err := p.stat.save(); err != nil {
-			fmt.Fprintln(p.opts.Log, "warning:", err)
-		}
+		pl.saveCaches(plan)
 	}
 	return plan, pl.diags
+}
+
+// saveCaches keeps the stat cache and, for a complete plan with nothing to
+// do, the plan cache. Both are caches: failures are logged, not fatal.
+func (pl *planner) saveCaches(plan *Plan) {
+	p := pl.p
+	if err := p.stat.save(); err != nil {
+		fmt.Fprintln(p.opts.Log, "warning:", err)
+	}
+	if len(pl.opts.Targets) > 0 || len(pl.opts.Replace) > 0 || pl.diags.HasErrors() || len(plan.Changes) > 0 {
+		dropPlanCache(p.dir)
+		return
+	}
+	if err := writePlanCache(p, plan, pl, pl.diags); err != nil {
+		fmt.Fprintln(p.opts.Log, "warning: writing the plan cache:", err)
+	}
 }
 
 func withoutNoOps(cs []*Change) []*Change {
@@ -453,7 +476,7 @@ func (pl *planner) lifecycleWarnings(pi *planned, sch *plugins.Schema) {
 // change's spec, references and output state.
 func (pl *planner) fingerprint(plan *Plan) string {
 	h := sha256.New()
-	h.Write(pl.p.Lock.Bytes())
+	h.Write([]byte(pl.p.lockSum()))
 	for _, c := range plan.Changes {
 		fmt.Fprintf(h, "%s %s %s %s %s\n", c.Address, c.Action, c.SpecHash, c.Output, c.PrevOutput)
 		if pi := pl.byAddr[c.Address]; pi != nil {

@@ -42,12 +42,21 @@ type Project struct {
 	mu        sync.Mutex
 	providers map[string]plugins.Provider // by name: the process used for schema, validation and estimates
 	lastPlan  *planner
+
+	loaded       bool
+	loadReported bool        // Open returned the load's diagnostics
+	cached       *planCache  // set when Open answered from the plan cache
+	inputs       *inputFiles // the files this load read, for the plan cache
 }
 
 // Open loads the configuration in opts.Dir, the lockfile and the providers'
 // schemas, evaluates everything and builds the image graph. Diagnostics
-// describe every problem found; when they hold errors the Project may be
-// nil or partial and must not be applied.
+// describe every problem found; when they hold errors the Project must not
+// be planned or applied, but Files still serves to render them.
+//
+// With opts.PlanCache, Open first checks the plan cache: when no input
+// changed since a plan that found nothing to do, it loads nothing and only
+// Plan without targets is answered (from the cache); Load loads on demand.
 func Open(ctx context.Context, opts Options) (*Project, hcl.Diagnostics) {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -64,29 +73,69 @@ func Open(ctx context.Context, opts Options) (*Project, hcl.Diagnostics) {
 		if d := p.takeRunLock(ctx); d != nil {
 			return nil, d
 		}
+		if err := recoverJournal(dir); err != nil {
+			p.Close()
+			return nil, errDiag("Cannot recover the previous run's results", err.Error())
+		}
 	}
-	diags := p.load(ctx)
+	if opts.PlanCache {
+		if c := readPlanCache(p); c != nil {
+			p.cached = c
+			return p, nil
+		}
+	}
+	diags := p.Load(ctx)
+	p.loadReported = true
 	if diags.HasErrors() {
 		p.Close()
-		return p, diags
 	}
 	return p, diags
 }
 
+// Load loads and evaluates the project if Open did not. It returns the
+// load's diagnostics the first time and nothing after.
+func (p *Project) Load(ctx context.Context) hcl.Diagnostics {
+	if p.loaded {
+		return nil
+	}
+	p.loaded = true
+	p.cached = nil
+	p.inputs = newInputFiles(p)
+	return p.load(ctx)
+}
+
+// Loaded reports whether the configuration was loaded (it is not when Open
+// answered from the plan cache).
+func (p *Project) Loaded() bool { return p.loaded }
+
+// Files returns the source files by the names diagnostics use, for
+// rendering snippets.
+func (p *Project) Files() map[string]*hcl.File {
+	switch {
+	case p.Evaluated != nil && p.Evaluated.Files != nil:
+		return p.Evaluated.Files
+	case p.Config != nil:
+		return p.Config.Files
+	case p.cached != nil:
+		return p.cached.files(p.dir)
+	}
+	return nil
+}
+
 func (p *Project) load(ctx context.Context) hcl.Diagnostics {
+	p.inputs.statConfig()
 	cfg, diags := schema.Load(p.dir)
 	p.Config = cfg
-	lock, ldiags := lockfile.Load(filepath.Join(p.dir, lockfile.FileName))
+	lockPath := filepath.Join(p.dir, lockfile.FileName)
+	p.inputs.stat(lockPath)
+	lock, ldiags := lockfile.Load(lockPath)
 	diags = append(diags, ldiags...)
 	p.Lock = lock
 	if cfg == nil || diags.HasErrors() {
 		return diags
 	}
 	diags = append(diags, p.startProviders(ctx, cfg.ProviderNames())...)
-	if diags.HasErrors() {
-		return diags
-	}
-	in := schema.Inputs{Vars: p.opts.Vars, VarFiles: p.opts.VarFiles, Env: p.opts.Env}
+	in := schema.Inputs{Vars: p.opts.Vars, VarFiles: p.opts.VarFiles, Env: p.opts.Env, OnFileRead: p.inputs.stat}
 	ev, ediags := cfg.Evaluate(in, p.Schemas)
 	diags = append(diags, ediags...)
 	p.Evaluated = ev
@@ -142,7 +191,11 @@ func (p *Project) startProviders(ctx context.Context, names []string) hcl.Diagno
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				diags = append(diags, providerStartDiag(p.Config, name, err))
+				if p.declaresProvider(name) {
+					diags = append(diags, providerStartDiag(p.Config, name, err))
+				} else {
+					fmt.Fprintf(p.opts.Log, "provider %s: %v\n", name, err)
+				}
 				return nil
 			}
 			p.providers[name] = prov
@@ -169,6 +222,22 @@ func (p *Project) startOne(ctx context.Context, name string) (plugins.Provider, 
 		return nil, nil, fmt.Errorf("reading the schema of provider %q: %w", name, err)
 	}
 	return prov, sch, nil
+}
+
+// declaresProvider reports whether the configuration names the provider in
+// required_providers or a provider block: then a failure to start it is
+// reported as such. A name used only by images and unknown to the host is
+// more likely a typo, which evaluation reports with a suggestion.
+func (p *Project) declaresProvider(name string) bool {
+	if _, ok := p.Config.RequiredProviders[name]; ok {
+		return true
+	}
+	for _, pb := range p.Config.Providers {
+		if pb.Name == name {
+			return true
+		}
+	}
+	return name == schema.DefaultProvider
 }
 
 // providerStartDiag points at where the config names the provider.
@@ -239,3 +308,12 @@ func (p *Project) Close() error {
 
 // Dir is the project directory, absolute.
 func (p *Project) Dir() string { return p.dir }
+
+// lockSum is the sha256 of the lockfile's bytes on disk ("" when absent).
+func (p *Project) lockSum() string {
+	sum, _, err := fsx.HashFile(filepath.Join(p.dir, lockfile.FileName))
+	if err != nil {
+		return ""
+	}
+	return sum
+}

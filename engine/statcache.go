@@ -142,3 +142,13 @@ func (c *statCache) save() error {
 	c.dirty = false
 	return nil
 }
+
+// idsFor copies the cached identity of path into ids, when the cache holds
+// one: the identity under which its hash was verified.
+func (c *statCache) idsFor(ids map[string]fileID, path string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[path]; ok {
+		ids[path] = e.fileID
+	}
+}
