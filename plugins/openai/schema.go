@@ -1,0 +1,116 @@
+package openai
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/easelhq/easel/plugins/sdk"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Version is the provider's release version.
+const Version = "0.1.0"
+
+// defaultModel is the model of an image that names none: the newest model
+// with an official output-token formula.
+const defaultModel = "gpt-image-2"
+
+// DefaultBaseURL is OpenAI's API.
+const DefaultBaseURL = "https://api.openai.com/v1"
+
+// Schema declares the provider block, the image attributes and the models.
+func (p *Provider) Schema() sdk.Schema {
+	return sdk.Schema{
+		HashVersion: 1,
+		Version:     Version,
+		Provider:    providerAttrs(),
+		Image:       imageAttrs(),
+		Models:      sdkModels(p.opts.Now()),
+	}
+}
+
+func providerAttrs() []sdk.Attribute {
+	str := func(name, desc string) sdk.Attribute {
+		return sdk.Attribute{Name: name, Type: cty.String, Description: desc, NoHash: true}
+	}
+	num := func(name, desc string, def cty.Value) sdk.Attribute {
+		return sdk.Attribute{Name: name, Type: cty.Number, Description: desc, Default: def, NoHash: true}
+	}
+	key := str("api_key", "OpenAI API key; defaults to $OPENAI_API_KEY when the provider is configured. Never written anywhere.")
+	key.Sensitive = true
+	baseURL := str("base_url", "API base URL, for OpenAI-compatible servers (LocalAI, stable-diffusion.cpp) or a test server. Changing it does not regenerate images.")
+	baseURL.Default = cty.StringVal(DefaultBaseURL)
+	timeout := str("timeout", `Time limit of one request attempt, such as "10m" (an image takes tens of seconds to minutes).`)
+	timeout.Default = cty.StringVal("10m")
+	return []sdk.Attribute{
+		key,
+		str("organization", "OpenAI organization ID, sent as OpenAI-Organization."),
+		str("project", "OpenAI project ID, sent as OpenAI-Project."),
+		baseURL,
+		timeout,
+		num("max_concurrency", "Most requests in flight at once for this provider block.", cty.NumberIntVal(4)),
+		num("requests_per_minute", "Most requests started per minute, retries included; unset means no limit.", cty.NilVal),
+		num("max_billed_retries", "How many times to retry a request that may already have been billed (a 5xx, a dropped connection or an unusable image after the request was sent).", cty.NumberIntVal(1)),
+	}
+}
+
+func imageAttrs() []sdk.Attribute {
+	str := func(name, desc string) sdk.Attribute {
+		return sdk.Attribute{Name: name, Type: cty.String, Description: desc}
+	}
+	model := sdk.ModelAttr(defaultModel)
+	model.Description = "The OpenAI model: " + strings.Join(activeModelIDs(), ", ") + "."
+	size := sdk.SizeAttr("1024x1024")
+	size.Description = "Output size: 1024x1024, 1536x1024, 1024x1536 or auto; gpt-image-2 and later also take any WIDTHxHEIGHT with both sides multiples of 16, aspect ratio up to 3:1, at most 3840x2160."
+	user := str("user", "End-user ID sent to OpenAI for abuse monitoring; does not change the image.")
+	user.NoHash = true
+	return []sdk.Attribute{
+		sdk.PromptAttr(true),
+		model,
+		size,
+		str("quality", "low, medium, high or auto (gpt-image-2.5 and later add xhigh and max; dall-e-3: standard or hd). Unset means auto, priced as high."),
+		str("background", "transparent, opaque or auto; transparent needs png or webp output."),
+		str("output_format", "png, jpeg or webp; must match the output file's extension, which it defaults to."),
+		{Name: "output_compression", Type: cty.Number, Description: "Compression level 0-100 of jpeg or webp output."},
+		str("moderation", "Content moderation level: low or auto."),
+		str("input_fidelity", "How closely to keep the references' features: high or low (not on gpt-image-1-mini). Needs references."),
+		str("mask", "A PNG in the project, the same size as the first reference, whose fully transparent pixels mark what to repaint. Needs references."),
+		user,
+	}
+}
+
+// activeModelIDs lists the models a user can pick today.
+func activeModelIDs() []string {
+	var ids []string
+	for _, m := range Models() {
+		if m.Family == GPTImage {
+			ids = append(ids, m.ID)
+		}
+	}
+	return ids
+}
+
+// sdkModels describes the table for GetSchema, with each model's status
+// on the day of now.
+func sdkModels(now time.Time) []sdk.Model {
+	var out []sdk.Model
+	for _, m := range Models() {
+		sm := sdk.Model{
+			ID: m.ID, Description: m.Description, Qualities: m.Qualities, Formats: m.Formats,
+			Price: m.priceSummary(), Status: string(m.StatusAt(now)), Replacement: m.Replacement,
+			Source: fmt.Sprintf("parameters: %s; prices: %s; lifecycle: %s", m.ParamsSource, m.PriceSource, m.LifecycleSource),
+			AsOf:   AsOf,
+		}
+		sm.Date = m.Shutdown
+		if m.FreeSize {
+			sm.SizeRule = freeSizeRule
+		} else {
+			sm.Sizes = m.Sizes
+		}
+		out = append(out, sm)
+	}
+	return out
+}
+
+const freeSizeRule = "1024x1024, 1536x1024, 1024x1536, auto, or any WIDTHxHEIGHT with both sides multiples of 16, aspect ratio up to 3:1, at most 3840 px per side and 3840x2160 pixels (above 2560x1440 is experimental)"
