@@ -109,9 +109,12 @@ type Image struct {
 	// Meta attributes; nil expressions when absent.
 	Output     hcl.Expression
 	References hcl.Expression
-	ForEach    hcl.Expression
-	Count      hcl.Expression
-	DependsOn  []hcl.Traversal
+	// Source is the optional source image of a derived image (transform):
+	// a file path or an image value, the first reference its provider sees.
+	Source    hcl.Expression
+	ForEach   hcl.Expression
+	Count     hcl.Expression
+	DependsOn []hcl.Traversal
 	// Body is the whole block body, meta attributes included; Evaluate
 	// decodes it against the provider's image schema.
 	Body hcl.Body

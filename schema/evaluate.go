@@ -77,6 +77,9 @@ type ImageInstance struct {
 	// Output is the cleaned project-relative output path, forward slashes.
 	Output     string
 	References []RefSpec
+	// HasSource is set when the image has a source attribute: then
+	// References[0] is the source.
+	HasSource bool
 	// DependsOn lists addresses (image.x["k"]) or bare images (image.x,
 	// meaning every instance of x) this image depends on, from depends_on
 	// and from image.* references in its attributes (references excluded:

@@ -43,13 +43,13 @@ func TestEvaluateFullConfig(t *testing.T) {
 		},
 		`image.social["linkedin"]`: {
 			Provider: "transform", Output: "assets/winter/hero-linkedin.webp",
-			Attrs: `{"resize":"1584x396","source":{"address":"image.hero","output":"assets/winter/hero.png"}}`,
-			Deps:  []string{"image.hero"},
+			Attrs: `{"resize":"1584x396"}`,
+			Refs:  []string{"image:image.hero"},
 		},
 		`image.social["twitter"]`: {
 			Provider: "transform", Output: "assets/winter/hero-twitter.webp",
-			Attrs: `{"resize":"1500x500","source":{"address":"image.hero","output":"assets/winter/hero.png"}}`,
-			Deps:  []string{"image.hero"},
+			Attrs: `{"resize":"1500x500"}`,
+			Refs:  []string{"image:image.hero"},
 		},
 		"image.banner[0]": {
 			Provider: "placeholder", Output: "assets/banner-0.jpg",

@@ -40,7 +40,6 @@ func testSchemas() map[string]*plugins.Schema {
 		},
 		"transform": {
 			Image: []plugins.Attribute{
-				{Name: "source", Type: cty.DynamicPseudoType, Required: true},
 				{Name: "resize", Type: cty.String},
 			},
 		},

@@ -74,6 +74,15 @@ func (ev *evaluator) evalInstance(inst *instance, schema *plugins.Schema, conten
 		ii.References = refs
 		diags = append(diags, rDiags...)
 	}
+	if img.Source != nil {
+		ii.AttrRanges[attrSource] = img.Source.Range()
+		src, ok, sDiags := ev.evalSource(inst, sc)
+		diags = append(diags, sDiags...)
+		if ok {
+			ii.References = append([]RefSpec{src}, ii.References...)
+			ii.HasSource = true
+		}
+	}
 	ii.DependsOn = sortedUnique(deps)
 	return ii, diags
 }

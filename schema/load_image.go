@@ -14,6 +14,7 @@ const (
 	attrProvider   = "provider"
 	attrOutput     = "output"
 	attrReferences = "references"
+	attrSource     = "source"
 	attrForEach    = "for_each"
 	attrCount      = "count"
 	attrDependsOn  = "depends_on"
@@ -21,7 +22,7 @@ const (
 )
 
 var imageMetaAttrs = []hcl.AttributeSchema{
-	{Name: attrProvider}, {Name: attrOutput}, {Name: attrReferences},
+	{Name: attrProvider}, {Name: attrOutput}, {Name: attrReferences}, {Name: attrSource},
 	{Name: attrForEach}, {Name: attrCount}, {Name: attrDependsOn},
 }
 
@@ -51,6 +52,9 @@ func (ld *loader) decodeImage(b *hcl.Block) hcl.Diagnostics {
 	}
 	if attr, ok := attrs[attrReferences]; ok {
 		img.References = attr.Expr
+	}
+	if attr, ok := attrs[attrSource]; ok {
+		img.Source = attr.Expr
 	}
 	diags = append(diags, img.decodeRepetition(attrs)...)
 	if attr, ok := attrs[attrDependsOn]; ok {

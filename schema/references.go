@@ -46,6 +46,23 @@ func (ev *evaluator) evalReferences(inst *instance, sc scope) ([]RefSpec, hcl.Di
 	return refs, diags
 }
 
+// evalSource evaluates the source attribute of an instance: one file path
+// or image value.
+func (ev *evaluator) evalSource(inst *instance, sc scope) (RefSpec, bool, hcl.Diagnostics) {
+	expr := inst.img.Source
+	sc.what = attrSource
+	val, diags := ev.evalExpr(expr, sc)
+	if diags.HasErrors() || !val.IsKnown() {
+		return RefSpec{}, false, diags
+	}
+	val, _ = val.UnmarkDeep()
+	if val.IsNull() {
+		return RefSpec{}, false, diags
+	}
+	ref, ok, rDiags := ev.reference(inst, val, expr.Range())
+	return ref, ok, append(diags, rDiags...)
+}
+
 // elementRanges locates each element of a literal list; otherwise every
 // element gets the range of the whole expression.
 func elementRanges(expr hcl.Expression, n int) []hcl.Range {
