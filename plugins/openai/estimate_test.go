@@ -1,0 +1,53 @@
+package openai
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/easelhq/easel/plugins/sdk"
+)
+
+func TestEstimateCost(t *testing.T) {
+	p := NewWithOptions(Options{Now: func() time.Time { return today }})
+	refs := func(n int) []sdk.Reference { return repeat(planRef("r.png", "image/png", 10), n) }
+	const otter = "an otter" // 8 characters: 2 prompt tokens
+	tests := []struct {
+		name   string
+		req    *sdk.Request
+		want   float64 // USD; NaN for unknown
+		detail string
+	}{
+		{"gpt-image-2 medium square", newRequest(t, "prompt", otter, "quality", "medium"), (1756*30 + 2*5) / 1e6, "1,756 output tokens at $30/1M"},
+		{"gpt-image-2 low landscape", newRequest(t, "prompt", otter, "quality", "low", "size", "1536x1024"), (158*30 + 2*5) / 1e6, "158 output tokens"},
+		{"gpt-image-2 high 4K", newRequest(t, "prompt", otter, "quality", "high", "size", "3840x2160"), (13342*30 + 2*5) / 1e6, "13,342"},
+		{"quality unset is priced high", newRequest(t, "prompt", otter), (7024*30 + 2*5) / 1e6, "auto priced at its most expensive"},
+		{"gpt-image-1.5 high landscape", newRequest(t, "prompt", otter, "model", "gpt-image-1.5", "quality", "high", "size", "1536x1024"), (6208*32 + 2*5) / 1e6, "6,208"},
+		{"auto size is the dearest standard size", newRequest(t, "prompt", otter, "model", "gpt-image-1.5", "quality", "low", "size", "auto"), (408*32 + 2*5) / 1e6, "1024x1536"},
+		{"gpt-image-1-mini", newRequest(t, "prompt", otter, "model", "gpt-image-1-mini", "quality", "low"), (687*8 + 2*2) / 1e6, "unconfirmed"},
+		{"gpt-image-2.6 low", newRequest(t, "prompt", otter, "model", "gpt-image-2.6-sunburst", "quality", "low"), (686*30 + 2*5) / 1e6, "unconfirmed"},
+		{"three references on gpt-image-2", withRefs(newRequest(t, "prompt", otter, "quality", "low"), refs(3)...), (196*30 + 2*5 + 3*1024*8) / 1e6, "3 references ~3,072 image tokens"},
+		{"references at low fidelity", withRefs(newRequest(t, "prompt", otter, "model", "gpt-image-1.5", "quality", "low"), refs(2)...), (272*32 + 2*5 + 2*135*8) / 1e6, "270 image tokens"},
+		{"references at high fidelity", withRefs(newRequest(t, "prompt", otter, "model", "gpt-image-1.5", "quality", "low", "input_fidelity", "high"), refs(2)...), (272*32 + 2*5 + 2*3050*8) / 1e6, "6,100 image tokens"},
+		{"dall-e-3", newRequest(t, "prompt", otter, "model", "dall-e-3", "quality", "hd", "size", "1792x1024"), 0.12, "historical"},
+		{"dall-e-2 default quality", newRequest(t, "prompt", otter, "model", "dall-e-2", "size", "512x512"), 0.018, "standard"},
+		{"unknown model", newRequest(t, "prompt", otter, "model", "sd-cpp-local"), math.NaN(), "unknown model"},
+		{"unknown quality", newRequest(t, "prompt", otter, "quality", "ultra"), math.NaN(), "no output-token figure"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			est := p.EstimateCost(context.Background(), tt.req)
+			switch {
+			case math.IsNaN(tt.want) && est.USD != nil:
+				t.Errorf("USD = %v, want unknown", *est.USD)
+			case !math.IsNaN(tt.want) && (est.USD == nil || math.Abs(*est.USD-tt.want) > 1e-12):
+				t.Errorf("USD = %v, want %v (%s)", est.USD, tt.want, est.Detail)
+			}
+			if !strings.Contains(est.Detail, tt.detail) {
+				t.Errorf("detail %q does not mention %q", est.Detail, tt.detail)
+			}
+		})
+	}
+}
