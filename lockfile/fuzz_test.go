@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// FuzzParse checks that Parse never panics and that whatever it accepts is
-// valid, saves, and reads back to the same bytes. The seed corpus is
+// FuzzParse checks that Parse never panics, that whatever it accepts is
+// valid, saves, and reads back to the same bytes, and that the fast reader
+// of canonical files never disagrees with the full parser. The seed corpus is
 // testdata/*.lock.hcl plus testdata/fuzz/FuzzParse.
 //
 //	go test -run '^$' -fuzz FuzzParse -fuzztime 1m ./lockfile
@@ -25,6 +26,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("version = 1\n\n" + validImage))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		assertReadersAgree(t, src)
 		lf, diags := Parse(src, FileName)
 		if diags.HasErrors() {
 			if lf != nil {

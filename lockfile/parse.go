@@ -40,6 +40,15 @@ func Load(path string) (*File, hcl.Diagnostics) {
 // Every independent problem is reported; when there is any error the File
 // is nil.
 func Parse(src []byte, filename string) (*File, hcl.Diagnostics) {
+	if f, ok := parseCanonical(src); ok {
+		return f, nil
+	}
+	return parseHCL(src, filename)
+}
+
+// parseHCL parses any HCL spelling of a lockfile (hand-edited, merged, or
+// written by an older easel) and reports what is wrong with it.
+func parseHCL(src []byte, filename string) (*File, hcl.Diagnostics) {
 	if diags := conflictMarkers(src, filename); diags.HasErrors() {
 		return nil, diags
 	}

@@ -74,8 +74,8 @@ func (img *Image) validate() error {
 		checkOutput(img.Output),
 		checkHex("sha256", img.SHA256),
 		nonNegative("bytes", img.Bytes),
-		nonNegative("width", int64(img.Width)),
-		nonNegative("height", int64(img.Height)),
+		dimension("width", img.Width),
+		dimension("height", img.Height),
 	}
 	if img.CostUSD != nil {
 		errs = append(errs, checkCost(*img.CostUSD))
@@ -122,6 +122,13 @@ func nonEmpty(name, s string) error {
 func nonNegative(name string, n int64) error {
 	if n < 0 {
 		return fmt.Errorf("%s is negative", name)
+	}
+	return nil
+}
+
+func dimension(name string, n int) error {
+	if n < 0 || n > math.MaxInt32 {
+		return fmt.Errorf("%s %d is out of range", name, n)
 	}
 	return nil
 }

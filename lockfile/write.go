@@ -1,16 +1,16 @@
 package lockfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/easelhq/easel/internal/fsx"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -20,26 +20,33 @@ const header = `# This file is maintained by easel: it records what every image 
 
 // Bytes returns the lockfile in its canonical form: the header comment, the
 // current Version, providers sorted by name, then images sorted by address,
-// one blank line between blocks. The same File always gives the same bytes.
+// one blank line between blocks. The same File always gives the same bytes,
+// and they are exactly what hclwrite.Format makes of them.
 //
 // Bytes never writes a value Validate refuses (an unknown, sensitive or
-// infinite value is left out), so a File that fails Validate must not be
-// saved; Save checks this.
+// out-of-range value is left out), so a File that fails Validate must not
+// be saved; Save checks this.
+//
+// The common shapes are written directly, which is many times faster than
+// building an hclwrite tree and formatting it (the engine rewrites the file
+// after every generated image); an image whose inputs hold objects inside
+// lists is written through hclwrite. Tests hold both paths to the same bytes.
 func (f *File) Bytes() []byte {
-	wf := hclwrite.NewEmptyFile()
-	body := wf.Body()
-	body.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte(header)}})
-	body.AppendNewline()
-	body.SetAttributeValue("version", cty.NumberIntVal(Version))
+	w := &blockWriter{}
+	w.buf.WriteString(header + "\nversion = " + strconv.Itoa(Version) + "\n")
 	for _, p := range sortedBy(f.Providers, func(p *Provider) string { return p.Name }) {
-		body.AppendNewline()
-		writeProvider(body.AppendNewBlock("provider", []string{p.Name}).Body(), p)
+		w.buf.WriteByte('\n')
+		w.provider(p)
 	}
 	for _, img := range sortedBy(f.Images, func(img *Image) string { return img.Address }) {
-		body.AppendNewline()
-		writeImage(body.AppendNewBlock("image", []string{img.Address}).Body(), img)
+		w.buf.WriteByte('\n')
+		if !fastShape(img) {
+			w.buf.Write(hclwriteImage(img))
+			continue
+		}
+		w.image(img)
 	}
-	return hclwrite.Format(wf.Bytes())
+	return w.buf.Bytes()
 }
 
 // sortedBy returns the non-nil elements of s sorted by key, leaving s as it is.
@@ -52,68 +59,6 @@ func sortedBy[T any](s []*T, key func(*T) string) []*T {
 	}
 	slices.SortStableFunc(out, func(a, b *T) int { return strings.Compare(key(a), key(b)) })
 	return out
-}
-
-func writeProvider(body *hclwrite.Body, p *Provider) {
-	body.SetAttributeValue("source", cty.StringVal(p.Source))
-	setString(body, "version", p.Version)
-	setString(body, "checksum", p.Checksum)
-}
-
-func writeImage(body *hclwrite.Body, img *Image) {
-	body.SetAttributeValue("provider", cty.StringVal(img.Provider))
-	setString(body, "model", img.Model)
-	body.SetAttributeValue("spec_hash", cty.StringVal(img.SpecHash))
-	body.SetAttributeValue("output", cty.StringVal(img.Output))
-	body.SetAttributeValue("sha256", cty.StringVal(img.SHA256))
-	body.SetAttributeValue("bytes", cty.NumberIntVal(img.Bytes))
-	body.SetAttributeValue("width", cty.NumberIntVal(int64(img.Width)))
-	body.SetAttributeValue("height", cty.NumberIntVal(int64(img.Height)))
-	if img.CostUSD != nil && checkCost(*img.CostUSD) == nil {
-		body.SetAttributeRaw("cost_usd", valueTokens(cty.NumberFloatVal(*img.CostUSD)))
-	}
-	if inputs := writableInputs(img.Inputs); len(inputs) > 0 {
-		body.SetAttributeRaw("inputs", valueTokens(cty.ObjectVal(inputs)))
-	}
-	for _, r := range img.References {
-		if r != nil {
-			writeReference(body.AppendNewBlock("reference", []string{r.Name}).Body(), r)
-		}
-	}
-	if len(img.Metadata) > 0 {
-		body.SetAttributeRaw("metadata", valueTokens(stringMapVal(img.Metadata)))
-	}
-}
-
-func writeReference(body *hclwrite.Body, r *Reference) {
-	body.SetAttributeValue("kind", cty.StringVal(r.Kind))
-	setString(body, "sha256", r.SHA256)
-}
-
-// setString sets a string attribute that is left out when empty.
-func setString(body *hclwrite.Body, name, s string) {
-	if s != "" {
-		body.SetAttributeValue(name, cty.StringVal(s))
-	}
-}
-
-// writableInputs returns the inputs that can be written, normalised.
-func writableInputs(in map[string]cty.Value) map[string]cty.Value {
-	out := make(map[string]cty.Value, len(in))
-	for k, v := range in {
-		if checkValue(v) == nil {
-			out[k] = NormalizeValue(v)
-		}
-	}
-	return out
-}
-
-func stringMapVal(m map[string]string) cty.Value {
-	vals := make(map[string]cty.Value, len(m))
-	for k, s := range m {
-		vals[k] = cty.StringVal(s)
-	}
-	return cty.ObjectVal(vals)
 }
 
 // Save validates f and writes it to path atomically (a temp file in the same
@@ -135,4 +80,120 @@ func (f *File) Save(path string) error {
 		return fmt.Errorf("writing lockfile: %w", err)
 	}
 	return nil
+}
+
+// blockWriter writes blocks in hclwrite.Format's layout: two spaces of
+// indent per level, and the "=" of consecutive one-line attributes aligned.
+type blockWriter struct {
+	buf   bytes.Buffer
+	chain []attrLine // one-line attributes waiting to be aligned
+}
+
+type attrLine struct {
+	indent int
+	key    string
+	width  int // columns of key
+	value  []byte
+}
+
+// attr queues a one-line attribute; it is written when the chain ends.
+func (w *blockWriter) attr(indent int, key string, width int, value []byte) {
+	w.chain = append(w.chain, attrLine{indent: indent, key: key, width: width, value: value})
+}
+
+// line ends the current chain and writes one line as is.
+func (w *blockWriter) line(indent int, s string) {
+	w.flush()
+	w.indent(indent)
+	w.buf.WriteString(s)
+	w.buf.WriteByte('\n')
+}
+
+func (w *blockWriter) flush() {
+	widest := 0
+	for _, a := range w.chain {
+		widest = max(widest, a.width)
+	}
+	for _, a := range w.chain {
+		w.indent(a.indent)
+		w.buf.WriteString(a.key)
+		w.buf.WriteString(strings.Repeat(" ", widest-a.width+1))
+		w.buf.WriteString("= ")
+		w.buf.Write(a.value)
+		w.buf.WriteByte('\n')
+	}
+	w.chain = w.chain[:0]
+}
+
+func (w *blockWriter) indent(level int) {
+	for range level {
+		w.buf.WriteString("  ")
+	}
+}
+
+// field queues a fixed ASCII attribute name inside a block.
+func (w *blockWriter) field(name string, value []byte) {
+	w.attr(1, name, len(name), value)
+}
+
+func (w *blockWriter) stringField(name, s string) {
+	if s != "" {
+		w.field(name, stringLit(s))
+	}
+}
+
+func (w *blockWriter) provider(p *Provider) {
+	w.line(0, "provider "+string(stringLit(p.Name))+" {")
+	w.field("source", stringLit(p.Source))
+	w.stringField("version", p.Version)
+	w.stringField("checksum", p.Checksum)
+	w.line(0, "}")
+}
+
+func (w *blockWriter) image(img *Image) {
+	w.line(0, "image "+string(stringLit(img.Address))+" {")
+	w.field("provider", stringLit(img.Provider))
+	w.stringField("model", img.Model)
+	w.field("spec_hash", stringLit(img.SpecHash))
+	w.field("output", stringLit(img.Output))
+	w.field("sha256", stringLit(img.SHA256))
+	w.field("bytes", strconv.AppendInt(nil, img.Bytes, 10))
+	w.field("width", strconv.AppendInt(nil, int64(img.Width), 10))
+	w.field("height", strconv.AppendInt(nil, int64(img.Height), 10))
+	if img.CostUSD != nil && checkCost(*img.CostUSD) == nil {
+		w.field("cost_usd", costLit(*img.CostUSD))
+	}
+	if inputs := writableInputs(img.Inputs); len(inputs) > 0 {
+		w.object(1, "inputs", cty.ObjectVal(inputs))
+	}
+	for _, r := range img.References {
+		if r != nil {
+			w.line(1, "reference "+string(stringLit(r.Name))+" {")
+			w.attr(2, "kind", 4, stringLit(r.Kind))
+			if r.SHA256 != "" {
+				w.attr(2, "sha256", 6, stringLit(r.SHA256))
+			}
+			w.line(1, "}")
+		}
+	}
+	if len(img.Metadata) > 0 {
+		w.object(1, "metadata", stringMapVal(img.Metadata))
+	}
+	w.line(0, "}")
+}
+
+// object writes `key = { ... }` over several lines at the given indent.
+// Its values are one-line (fastShape checked) except nested objects.
+func (w *blockWriter) object(indent int, key string, v cty.Value) {
+	w.line(indent, key+" = {")
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		name, width := keyLit(k.AsString())
+		if isMultiline(e) {
+			w.object(indent+1, name, e)
+			continue
+		}
+		w.attr(indent+1, name, width, appendValue(nil, e))
+	}
+	w.line(indent, "}")
 }
