@@ -17,9 +17,10 @@ const Version = 1
 
 // File is a parsed lockfile. Providers are kept sorted by Name and Images by
 // Address; the methods keep that order. Code that changes the slices directly
-// must call Sort before using the lookup methods.
+// must call Sort before using the lookup methods. A File is not safe for
+// concurrent use.
 type File struct {
-	Version   int
+	Version   int         // the version read; Bytes always writes Version
 	Providers []*Provider // sorted by Name
 	Images    []*Image    // sorted by Address
 }
