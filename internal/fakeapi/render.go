@@ -55,7 +55,23 @@ func (r *renderer) render(key renderKey, fingerprint string) ([]byte, error) {
 	return tagImage(base, key, fingerprint)
 }
 
+// base returns the encoded image of key without its fingerprint. A PNG is
+// encoded once per size and transparency: variants differ only in their
+// palette, which is patched in.
 func (r *renderer) base(key renderKey) ([]byte, error) {
+	if key.format != "png" || key.variant == 0 {
+		return r.cached(key)
+	}
+	canonical := key
+	canonical.variant = 0
+	data, err := r.cached(canonical)
+	if err != nil {
+		return nil, err
+	}
+	return repalette(data, paletteOf(key))
+}
+
+func (r *renderer) cached(key renderKey) ([]byte, error) {
 	r.mu.Lock()
 	e, ok := r.cache[key]
 	if !ok {
@@ -119,15 +135,21 @@ func paintBands(pix []byte, stride, bpp int, key renderKey, c0, c1, clear []byte
 	}
 }
 
-// paintPaletted paints into a paletted image: 2 bits per pixel in a PNG,
-// and no colour search for a GIF.
-func paintPaletted(key renderKey) *image.Paletted {
+// paletteOf is the palette of a variant: its two colours, and a clear
+// entry for transparent images.
+func paletteOf(key renderKey) color.Palette {
 	c := palette[key.variant%renderVariants]
 	p := color.Palette{c[0], c[1]}
 	if key.transparent {
 		p = append(p, color.NRGBA{})
 	}
-	m := image.NewPaletted(image.Rect(0, 0, key.width, key.height), p)
+	return p
+}
+
+// paintPaletted paints into a paletted image: 2 bits per pixel in a PNG,
+// and no colour search for a GIF.
+func paintPaletted(key renderKey) *image.Paletted {
+	m := image.NewPaletted(image.Rect(0, 0, key.width, key.height), paletteOf(key))
 	paintBands(m.Pix, m.Stride, 1, key, []byte{0}, []byte{1}, []byte{2})
 	return m
 }
@@ -189,6 +211,29 @@ func tagImage(base []byte, key renderKey, fingerprint string) ([]byte, error) {
 		return append(bytes.TrimSuffix(bytes.Clone(base), []byte("</svg>")), []byte("<!-- "+fingerprint+" --></svg>")...), nil
 	}
 	return base, nil
+}
+
+// repalette returns a copy of a paletted PNG with its PLTE chunk replaced
+// by p, which must have as many entries.
+func repalette(png []byte, p color.Palette) ([]byte, error) {
+	out := bytes.Clone(png)
+	for off := 8; off+12 <= len(out); {
+		n := int(binary.BigEndian.Uint32(out[off:]))
+		if string(out[off+4:off+8]) != "PLTE" {
+			off += 12 + n
+			continue
+		}
+		if n != 3*len(p) {
+			return nil, fmt.Errorf("fakeapi: PLTE has %d bytes, want %d", n, 3*len(p))
+		}
+		for i, c := range p {
+			r, g, b, _ := c.RGBA()
+			out[off+8+3*i], out[off+9+3*i], out[off+10+3*i] = byte(r>>8), byte(g>>8), byte(b>>8)
+		}
+		binary.BigEndian.PutUint32(out[off+8+n:], crc32.ChecksumIEEE(out[off+4:off+8+n]))
+		return out, nil
+	}
+	return nil, fmt.Errorf("fakeapi: no PLTE chunk")
 }
 
 // tagPNG inserts a tEXt chunk before IEND (the last 12 bytes).

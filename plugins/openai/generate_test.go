@@ -66,13 +66,13 @@ func mustAtoi(t *testing.T, s string) int {
 
 func TestEditWithThreeReferencesAndMask(t *testing.T) {
 	h := newHarness(t, fakeapi.Config{})
-	h.files["brand/mask.png"] = pngBytes(t, 640, 480)
+	h.files["brand/mask.png"] = pngBytes(t, 64, 48)
 	refs := []sdk.Reference{
-		fileRef("brand/logo.png", "image/png", imageBytes(t, "png", 640, 480)),
-		fileRef("photos/shop.jpg", "image/jpeg", jpegBytes(t, 300, 200)),
+		fileRef("brand/logo.png", "image/png", imageBytes(t, "png", 64, 48)),
+		fileRef("photos/shop.jpg", "image/jpeg", jpegBytes(t, 30, 20)),
 		// An upstream image whose media type the engine did not fill in:
 		// the part's type comes from the bytes.
-		fileRef("image.mascot", "", imageBytes(t, "webp", 256, 256)),
+		fileRef("image.mascot", "", imageBytes(t, "webp", 32, 32)),
 	}
 	req := withRefs(newRequest(t, "prompt", "Poster with the logo and the mascot", "mask", "brand/mask.png",
 		"input_fidelity", "high", "quality", "low"), refs...)
@@ -89,9 +89,9 @@ func TestEditWithThreeReferencesAndMask(t *testing.T) {
 		parts = append(parts, fakeapi.Upload{Param: u.Param, Filename: u.Filename, ContentType: u.ContentType, Width: u.Width, Height: u.Height})
 	}
 	want := []fakeapi.Upload{
-		{Param: "image[0]", Filename: "logo.png", ContentType: "image/png", Width: 640, Height: 480},
-		{Param: "image[1]", Filename: "shop.jpg", ContentType: "image/jpeg", Width: 300, Height: 200},
-		{Param: "image[2]", Filename: "image.webp", ContentType: "image/webp", Width: 256, Height: 256},
+		{Param: "image[0]", Filename: "logo.png", ContentType: "image/png", Width: 64, Height: 48},
+		{Param: "image[1]", Filename: "shop.jpg", ContentType: "image/jpeg", Width: 30, Height: 20},
+		{Param: "image[2]", Filename: "image.webp", ContentType: "image/webp", Width: 32, Height: 32},
 	}
 	if diff := cmp.Diff(want, parts); diff != "" {
 		t.Errorf("image parts (-want +got):\n%s", diff)
@@ -108,7 +108,7 @@ func TestMaskCheckedBeforeAnyCall(t *testing.T) {
 		want string
 	}{
 		{"other size", pngBytes(t, 100, 100), "same size"},
-		{"not a PNG", jpegBytes(t, 640, 480), "not a PNG"},
+		{"not a PNG", jpegBytes(t, 64, 48), "not a PNG"},
 		{"missing", nil, "does not exist"},
 	}
 	for _, tt := range tests {
@@ -117,7 +117,7 @@ func TestMaskCheckedBeforeAnyCall(t *testing.T) {
 			if tt.mask != nil {
 				h.files["m.png"] = tt.mask
 			}
-			req := withRefs(newRequest(t, "prompt", "p", "mask", "m.png"), fileRef("a.png", "image/png", pngBytes(t, 640, 480)))
+			req := withRefs(newRequest(t, "prompt", "p", "mask", "m.png"), fileRef("a.png", "image/png", pngBytes(t, 64, 48)))
 			_, _, err := h.generate(t, req)
 			var se *sdk.Error
 			if !errors.As(err, &se) || se.Kind != sdk.ErrInvalid || !strings.Contains(err.Error(), tt.want) {
