@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"sync"
 	"time"
@@ -98,6 +99,10 @@ func (s *lockSaver) save() error {
 	if s.written >= s.version {
 		s.mu.Unlock()
 		return nil
+	}
+	if err := s.file.Validate(); err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("refusing to write a lockfile the next run could not read: %w", err)
 	}
 	data := s.file.Bytes()
 	cur := s.version

@@ -349,10 +349,7 @@ func attrReasons(old, cur map[string]cty.Value) []Reason {
 	for _, name := range sorted {
 		o, ok1 := old[name]
 		n, ok2 := cur[name]
-		if ok1 && ok2 && o.Type().Equals(n.Type()) && o.RawEquals(n) {
-			continue
-		}
-		if ok1 && ok2 && canonicalJSON(o) == canonicalJSON(n) {
+		if ok1 && ok2 && lockfile.NormalizeValue(o).RawEquals(lockfile.NormalizeValue(n)) {
 			continue
 		}
 		r := Reason{Kind: ReasonAttribute, Attribute: name, Old: renderValue(o, ok1), New: renderValue(n, ok2)}
