@@ -51,7 +51,9 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	if f.json && !f.autoApprove {
 		return errors.New("-json needs -auto-approve (or a saved plan): easel cannot ask for confirmation in JSON mode")
 	}
-	s, err := a.open(ctx, f.openOptions(false))
+	o := f.openOptions(false)
+	o.planCache = true
+	s, err := a.open(ctx, o)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,9 @@ With -detailed-exitcode the exit status is 0 when there are no changes,
 }
 
 func (a *app) runPlan(ctx context.Context, f *planFlags, out string, detailed bool) error {
-	s, err := a.open(ctx, f.openOptions(false))
+	o := f.openOptions(false)
+	o.planCache = out == ""
+	s, err := a.open(ctx, o)
 	if err != nil {
 		return err
 	}

@@ -65,17 +65,10 @@ func (a *app) withSources(diags hcl.Diagnostics, files map[string]*hcl.File) map
 
 // projectFiles returns the sources a project's diagnostics may point into.
 func projectFiles(p *engine.Project) map[string]*hcl.File {
-	files := map[string]*hcl.File{}
 	if p == nil {
-		return files
+		return nil
 	}
-	if p.Config != nil {
-		maps.Copy(files, p.Config.Files)
-	}
-	if p.Evaluated != nil {
-		maps.Copy(files, p.Evaluated.Files)
-	}
-	return files
+	return p.Files()
 }
 
 // jsonFormatVersion is the version of every machine-readable output

@@ -38,6 +38,9 @@ type openOptions struct {
 	lockWait       time.Duration
 	readOnly       bool
 	json           bool // diagnostics as JSON lines on stdout
+	// planCache lets a no-op plan be answered from .easel/ without
+	// loading the configuration or starting providers.
+	planCache bool
 }
 
 // session is an open project and the plugin host serving its providers.
@@ -63,6 +66,7 @@ func (a *app) open(ctx context.Context, o openOptions) (*session, error) {
 	p, diags := engine.Open(ctx, engine.Options{
 		Dir: dir, Vars: o.vars, VarFiles: varFiles, Env: a.env,
 		Providers: h, LockWait: o.lockWait, ReadOnly: o.readOnly, Log: a.debugLog(),
+		PlanCache: o.planCache, Identity: a.identity(),
 	})
 	a.report(diags, projectFiles(p), o.json)
 	if diags.HasErrors() {
@@ -76,6 +80,18 @@ func (a *app) open(ctx context.Context, o openOptions) (*session, error) {
 		cleanStateTemps(dir, a.debugLog())
 	}
 	return &session{p: p, host: h}, nil
+}
+
+// identity names this exact easel binary, built-in providers included, for
+// the plan cache: its version and the size and time of its executable, so
+// that any rebuild invalidates cached plans.
+func (a *app) identity() string {
+	exe := a.executable()
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %s %d %d", version(), exe, fi.Size(), fi.ModTime().UnixNano())
 }
 
 // cleanStateTemps removes the temp files a killed run may have left beside
