@@ -139,6 +139,8 @@ func (o *OpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveImages answers one generation or edit: auth, account faults,
 // parsing and validation, moderation, latency, server faults, then images.
+// The request is recorded and counted before the client sees the answer,
+// so a test that has its answer can trust Stats and Received.
 func (o *OpenAI) serveImages(w http.ResponseWriter, r *http.Request, edit bool) {
 	rec := Received{Endpoint: "generations", Organization: r.Header.Get("OpenAI-Organization"), Project: r.Header.Get("OpenAI-Project")}
 	if edit {
@@ -149,36 +151,35 @@ func (o *OpenAI) serveImages(w http.ResponseWriter, r *http.Request, edit bool) 
 	}
 	rec.RequestID = o.requestID()
 	w.Header().Set("x-request-id", rec.RequestID)
-	status := o.answer(w, r, edit, &rec)
+	status, write := o.answer(w, r, edit, &rec)
 	rec.Status = status
 	o.record(rec)
+	write()
 }
 
-func (o *OpenAI) answer(w http.ResponseWriter, r *http.Request, edit bool, rec *Received) int {
+// answer decides the answer to a request and returns its status and the
+// function that sends it.
+func (o *OpenAI) answer(w http.ResponseWriter, r *http.Request, edit bool, rec *Received) (int, func()) {
+	fail := func(e *apiError) (int, func()) { return e.status, func() { writeError(w, e) } }
 	req, spec, aerr := o.admit(r, edit, rec)
 	if aerr != nil {
-		writeError(w, aerr)
-		return aerr.status
+		return fail(aerr)
 	}
 	if !o.sleep(r.Context()) {
-		return 499 // the client went away
+		return 499, func() {} // the client went away
 	}
 	if o.draw("disconnect", o.cfg.Disconnect) {
-		hijackClose(w)
-		return 0
+		return 0, func() { hijackClose(w) }
 	}
 	if o.draw("server_error", o.cfg.ServerError) {
-		writeError(w, serverError())
-		return http.StatusInternalServerError
+		return fail(serverError())
 	}
 	resp, n, aerr := o.respond(r, spec, req, rec.RequestID)
 	if aerr != nil {
-		writeError(w, aerr)
-		return aerr.status
+		return fail(aerr)
 	}
-	writeJSON(w, http.StatusOK, resp)
 	o.images.Add(int64(n))
-	return http.StatusOK
+	return http.StatusOK, func() { writeJSON(w, http.StatusOK, resp) }
 }
 
 // admit runs every check that answers before any work is done.

@@ -283,10 +283,10 @@ func formValue(name, s string, k kind) (any, *apiError) {
 func (r *request) addFilePart(name string, part *multipart.Part) *apiError {
 	param := name
 	limit := int64(maxImageBytes)
-	switch name {
-	case "image[]":
+	switch {
+	case name == "image[]" || name == "image" && len(r.images) > 0:
 		param = fmt.Sprintf("image[%d]", len(r.images))
-	case "mask":
+	case name == "mask":
 		limit = maxMaskBytes
 	}
 	if part.FileName() == "" {

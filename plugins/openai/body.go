@@ -102,7 +102,7 @@ func referenceUploads(s *spec) ([]upload, error) {
 		if i == 0 {
 			s.refWidth, s.refHeight = w, h
 		}
-		ups = append(ups, upload{field: field, filename: partName(r.Name, format), mediaType: imagefmt.MediaType(format), size: r.Size, open: r.Open})
+		ups = append(ups, upload{field: field, filename: partName(r.Name, r.Kind == "file", format), mediaType: imagefmt.MediaType(format), size: r.Size, open: r.Open})
 	}
 	return ups, nil
 }
@@ -143,13 +143,17 @@ func (p *Provider) maskUpload(s *spec, first upload) (upload, error) {
 			s.mask, w, h, s.refs[0].Name, s.refWidth, s.refHeight)
 	}
 	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	return upload{field: "mask", filename: partName(s.mask, format), mediaType: "image/png", size: int64(len(data)), open: open}, nil
+	return upload{field: "mask", filename: partName(s.mask, true, format), mediaType: "image/png", size: int64(len(data)), open: open}, nil
 }
 
-// partName is a safe file name for a part: the base name, with the
-// extension its format has.
-func partName(name, format string) string {
-	base := strings.TrimSuffix(path.Base(strings.ReplaceAll(name, `\`, "/")), path.Ext(name))
+// partName is a safe file name for a part: a file's base name, or an
+// image's address, with the extension its format has.
+func partName(name string, isFile bool, format string) string {
+	base := name
+	if isFile {
+		base = path.Base(strings.ReplaceAll(name, `\`, "/"))
+		base = strings.TrimSuffix(base, path.Ext(base))
+	}
 	base = strings.Map(func(r rune) rune {
 		if r < 128 && (r == '.' || r == '-' || r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
 			return r

@@ -72,7 +72,7 @@ func TestEditWithThreeReferencesAndMask(t *testing.T) {
 		fileRef("photos/shop.jpg", "image/jpeg", jpegBytes(t, 30, 20)),
 		// An upstream image whose media type the engine did not fill in:
 		// the part's type comes from the bytes.
-		fileRef("image.mascot", "", imageBytes(t, "webp", 32, 32)),
+		imageRef(`image.mascot["en"]`, imageBytes(t, "webp", 32, 32)),
 	}
 	req := withRefs(newRequest(t, "prompt", "Poster with the logo and the mascot", "mask", "brand/mask.png",
 		"input_fidelity", "high", "quality", "low"), refs...)
@@ -91,7 +91,7 @@ func TestEditWithThreeReferencesAndMask(t *testing.T) {
 	want := []fakeapi.Upload{
 		{Param: "image[0]", Filename: "logo.png", ContentType: "image/png", Width: 64, Height: 48},
 		{Param: "image[1]", Filename: "shop.jpg", ContentType: "image/jpeg", Width: 30, Height: 20},
-		{Param: "image[2]", Filename: "image.webp", ContentType: "image/webp", Width: 32, Height: 32},
+		{Param: "image[2]", Filename: "image.mascot__en__.webp", ContentType: "image/webp", Width: 32, Height: 32},
 	}
 	if diff := cmp.Diff(want, parts); diff != "" {
 		t.Errorf("image parts (-want +got):\n%s", diff)

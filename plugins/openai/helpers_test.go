@@ -144,6 +144,13 @@ func fileRef(name, mediaType string, data []byte) sdk.Reference {
 		func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 }
 
+// imageRef is another image's output, whose media type is not given.
+func imageRef(address string, data []byte) sdk.Reference {
+	sum := sha256.Sum256(data)
+	return sdk.NewReference("image", address, hex.EncodeToString(sum[:]), "", int64(len(data)),
+		func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+}
+
 // planRef is a reference as validation sees it: no bytes.
 func planRef(name, mediaType string, size int64) sdk.Reference {
 	return sdk.NewReference("file", name, "", mediaType, size, nil)
