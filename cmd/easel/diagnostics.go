@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/easelhq/easel/engine"
 	"github.com/hashicorp/hcl/v2"
@@ -19,9 +20,43 @@ func (a *app) printDiags(diags hcl.Diagnostics, files map[string]*hcl.File) {
 	if len(diags) == 0 {
 		return
 	}
-	diags = sortedDiags(diags)
+	diags = sortedDiags(a.relativeNames(diags))
 	w := hcl.NewDiagnosticTextWriter(a.stderr, a.withSources(diags, files), uint(width(a.stderr)), a.colour(a.stderr))
 	_ = w.WriteDiagnostics(diags)
+}
+
+// relativeNames shows files inside the project (the lockfile, a -var-file
+// given as an absolute path) by their path relative to it.
+func (a *app) relativeNames(diags hcl.Diagnostics) hcl.Diagnostics {
+	dir, err := filepath.Abs(a.dir())
+	if err != nil {
+		return diags
+	}
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		out[i] = d
+		if d.Subject == nil || !filepath.IsAbs(d.Subject.Filename) {
+			continue
+		}
+		rel, err := filepath.Rel(dir, d.Subject.Filename)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		c := *d
+		c.Subject = withFilename(d.Subject, rel)
+		c.Context = withFilename(d.Context, rel)
+		out[i] = &c
+	}
+	return out
+}
+
+func withFilename(r *hcl.Range, name string) *hcl.Range {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	c.Filename = name
+	return &c
 }
 
 // sortedDiags orders diagnostics by file and position, keeping those
