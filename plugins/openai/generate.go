@@ -136,7 +136,7 @@ func (c *call) run(ctx context.Context) (*sdk.Response, error) {
 			return nil, c.final(out.err)
 		case rateLimit:
 			if rateLimited++; rateLimited > maxRateLimitRetries || out.retryAfter > maxRetryAfter {
-				return nil, c.final(rateLimitError(out.err, rateLimited))
+				return nil, c.final(rateLimitError(out.err, rateLimited, out.retryAfter))
 			}
 			wait = c.retryWait(rateLimited, out.retryAfter)
 		case unsent:
@@ -183,8 +183,12 @@ func (c *call) final(err error) error {
 	return se
 }
 
-func rateLimitError(err error, tries int) *sdk.Error {
-	return &sdk.Error{Kind: sdk.ErrRateLimit, Message: fmt.Sprintf("still rate limited after %d attempts: %v", tries, err),
+func rateLimitError(err error, tries int, retryAfter time.Duration) *sdk.Error {
+	msg := fmt.Sprintf("still rate limited after %d attempts: %v", tries, err)
+	if retryAfter > maxRetryAfter {
+		msg = fmt.Sprintf("rate limited, and OpenAI asks to wait %s: %v", retryAfter.Round(time.Second), err)
+	}
+	return &sdk.Error{Kind: sdk.ErrRateLimit, Message: msg,
 		Hint: "Lower max_concurrency or set requests_per_minute in the provider block to stay under your OpenAI rate limits."}
 }
 
