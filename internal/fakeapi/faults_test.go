@@ -2,6 +2,7 @@ package fakeapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"image"
 	"net/http"
@@ -210,4 +211,39 @@ func TestConcurrentCounters(t *testing.T) {
 	if len(o.Received()) != 24 {
 		t.Errorf("Received holds %d requests, want 24", len(o.Received()))
 	}
+}
+
+// TestLatencyEndsWithTheClient: a client that gives up does not leave the
+// fake sleeping out its latency.
+func TestLatencyEndsWithTheClient(t *testing.T) {
+	o := NewOpenAI(Config{APIKey: testKey, Latency: time.Hour})
+	url := o.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url+"/images/generations", strings.NewReader(`{"model":"gpt-image-2","prompt":"p"}`))
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		req.Header.Set("Content-Type", "application/json")
+		_, err := http.DefaultClient.Do(req)
+		errc <- err
+	}()
+	waitFor(t, func() bool { return o.Stats().Generations == 1 })
+	cancel()
+	if err := <-errc; err == nil {
+		t.Fatal("the request succeeded despite an hour of latency")
+	}
+	waitFor(t, func() bool { return o.Stats().ByStatus[499] == 1 })
+}
+
+// waitFor polls cond until it holds; it fails the test after a generous
+// bound rather than asserting anything about time.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for range 2000 {
+		if cond() {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("condition never held")
 }
