@@ -1,0 +1,97 @@
+package transform
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"math"
+	"runtime"
+	"testing"
+
+	"golang.org/x/image/draw"
+)
+
+// gradient is a smooth opaque image with detail in both directions.
+func gradient(w, h int) *image.RGBA {
+	return paint(w, h, func(x, y int) color.RGBA {
+		return color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8(128 + 100*math.Sin(float64(x+y)/9)), 255}
+	})
+}
+
+// TestBandsMatchOnePass checks that scaling in bands, with a budget small
+// enough to force many of them, gives what one draw.Kernel.Scale gives,
+// up to the rounding between the two passes.
+func TestBandsMatchOnePass(t *testing.T) {
+	src := gradient(301, 207)
+	tests := []struct {
+		name string
+		sr   image.Rectangle
+		w, h int
+	}{
+		{"shrink both", src.Rect, 97, 61},
+		{"enlarge both", src.Rect, 640, 480},
+		{"width only", src.Rect, 150, 207},
+		{"height only", src.Rect, 301, 50},
+		{"stretch one, shrink other", src.Rect, 700, 40},
+		{"a window", image.Rect(40, 30, 240, 130), 120, 60},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dr := image.Rect(0, 0, tt.w, tt.h)
+			want := image.NewRGBA(dr)
+			draw.CatmullRom.Scale(want, dr, src, tt.sr, draw.Src, nil)
+			got := image.NewRGBA(dr)
+			s := scaler{f: catmullRom(), budget: 3 * 1024} // a few rows or columns per band
+			if err := s.scale(context.Background(), got, dr, src, tt.sr); err != nil {
+				t.Fatal(err)
+			}
+			for i := range got.Pix {
+				if d := int(got.Pix[i]) - int(want.Pix[i]); d < -2 || d > 2 {
+					p := i / 4
+					t.Fatalf("pixel (%d,%d) channel %d = %d, one pass gives %d", p%tt.w, p/tt.w, i%4, got.Pix[i], want.Pix[i])
+				}
+			}
+		})
+	}
+}
+
+// TestScaleMemoryIsBounded shrinks a 2048x2048 image to 1024x1024. One
+// draw.Kernel.Scale would allocate 64 MiB of scratch; the banded scaler
+// allocates its 8 MiB intermediate image and little more.
+func TestScaleMemoryIsBounded(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes allocation counts")
+	}
+	src := gradient(2048, 2048)
+	dst := image.NewRGBA(image.Rect(0, 0, 1024, 1024))
+	s := scaler{f: catmullRom(), budget: 1 << 20}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if err := s.scale(context.Background(), dst, dst.Rect, src, src.Rect); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	const intermediate = 1024 * 2048 * 4
+	if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(intermediate+4*s.budget); got > limit {
+		t.Errorf("scale allocated %d bytes, want at most %d", got, limit)
+	}
+}
+
+func TestScaleStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	src := gradient(200, 200)
+	dst := image.NewRGBA(image.Rect(0, 0, 50, 50))
+	if err := (scaler{f: catmullRom(), budget: 1024}).scale(ctx, dst, dst.Rect, src, src.Rect); err == nil {
+		t.Error("scale with a cancelled context succeeded")
+	}
+}
+
+func TestLanczosKernel(t *testing.T) {
+	for _, tt := range []struct{ t, want float64 }{{0, 1}, {1, 0}, {2, 0}, {3, 0}, {4, 0}, {0.5, 0.6079271}, {1.5, -0.1350949}} {
+		if got := lanczos3(tt.t); math.Abs(got-tt.want) > 1e-6 {
+			t.Errorf("lanczos3(%g) = %g, want %g", tt.t, got, tt.want)
+		}
+	}
+}
