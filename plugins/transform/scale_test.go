@@ -41,7 +41,7 @@ func TestBandsMatchOnePass(t *testing.T) {
 			want := image.NewRGBA(dr)
 			draw.CatmullRom.Scale(want, dr, src, tt.sr, draw.Src, nil)
 			got := image.NewRGBA(dr)
-			s := scaler{f: catmullRom(), budget: 3 * 1024} // a few rows or columns per band
+			s := scaler{f: catmullRom(), budget: 40 << 10} // bands of a few rows or columns, the last overlapping
 			if err := s.scale(context.Background(), got, dr, src, tt.sr); err != nil {
 				t.Fatal(err)
 			}
@@ -52,6 +52,27 @@ func TestBandsMatchOnePass(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScaleStaysInside checks that bands never write outside the
+// destination rectangle: the letterbox around it must keep its colour.
+func TestScaleStaysInside(t *testing.T) {
+	src := gradient(301, 207)
+	for _, budget := range []int{40 << 10, scratchBudget} {
+		dst := solid(200, 200, white)
+		dr := image.Rect(10, 50, 157, 150)
+		s := scaler{f: catmullRom(), budget: budget}
+		if err := s.scale(context.Background(), dst, dr, src, src.Rect); err != nil {
+			t.Fatal(err)
+		}
+		for y := range 200 {
+			for x := range 200 {
+				if !image.Pt(x, y).In(dr) && dst.RGBAAt(x, y) != white {
+					t.Fatalf("budget %d: pixel (%d,%d) outside %v = %v, want the letterbox's white", budget, x, y, dr, dst.RGBAAt(x, y))
+				}
+			}
+		}
 	}
 }
 
