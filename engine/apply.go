@@ -30,6 +30,8 @@ type applier struct {
 	evMu sync.Mutex // serialises OnEvent
 
 	mu        sync.Mutex
+	spent     float64 // budget: actual costs of finished images
+	committed float64 // budget: estimates of running images
 	results   map[string]*Result
 	instances map[string]*providerInstance // by provider key
 }
@@ -105,6 +107,7 @@ func (a *applier) emit(ev Event) {
 func (a *applier) finish(c *Change, r *Result) {
 	r.Address, r.Action = c.Address, c.Action
 	r.Estimate = c.Estimate.USD
+	a.spend(c, r)
 	a.mu.Lock()
 	a.results[c.Address] = r
 	a.mu.Unlock()
@@ -156,13 +159,32 @@ func (a *applier) summary(interrupted bool) *ApplyResult {
 	return res
 }
 
-// errSkipped marks results of images that were not attempted.
-var errSkipped = errors.New("skipped")
+// Why an image was not attempted; test a Result's Err with errors.Is.
+var (
+	// ErrSkipped matches every image that was not attempted.
+	ErrSkipped = errors.New("skipped")
+	// ErrUpstreamFailed: an image it depends on did not succeed.
+	ErrUpstreamFailed = errors.New("an upstream image did not succeed")
+	// ErrInterrupted: apply was stopped before the image started.
+	ErrInterrupted = errors.New("apply was interrupted before it started")
+	// ErrProviderStopped: its provider is out of quota or credits.
+	ErrProviderStopped = errors.New("its provider stopped taking requests")
+	// ErrBudget: starting it could exceed the apply's budget.
+	ErrBudget = errors.New("the budget would be exceeded")
+)
 
-type skipError struct{ why string }
+// errSkipped is the old internal name of ErrSkipped.
+var errSkipped = ErrSkipped
 
-func (e *skipError) Error() string        { return "skipped: " + e.why }
-func (e *skipError) Is(target error) bool { return target == errSkipped }
+type skipError struct {
+	why    string
+	reason error
+}
+
+func (e *skipError) Error() string { return "skipped: " + e.why }
+func (e *skipError) Is(target error) bool {
+	return target == ErrSkipped || (e.reason != nil && target == e.reason)
+}
 
 // runLocal performs the changes that need no provider (deletes, moves,
 // restores) before any generation, so that a new image never races an old

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -324,5 +325,36 @@ func TestSecondRunInSameDirectoryFailsClearly(t *testing.T) {
 	_, diags := Open(context.Background(), Options{Dir: dir, Providers: fakeSource{fake}})
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Another easel is running") {
 		t.Fatalf("got %v", diags)
+	}
+}
+
+func TestExcludeLeavesOutImageAndItsDependents(t *testing.T) {
+	dir, fake := newProject(t)
+	pl := planOnly(t, dir, fake, PlanOptions{Exclude: []string{"image.m*"}})
+	if diff := cmp.Diff([]string{"+ image.icon"}, actions(pl)); diff != "" {
+		t.Fatalf("plan (-want +got):\n%s", diff)
+	}
+}
+
+func TestBudgetStopsStartingGenerations(t *testing.T) {
+	dir, fake := newProject(t) // each image is estimated at $0.04 and costs $0.03
+	p, pl := plan(t, dir, fake, PlanOptions{})
+	res, err := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: 1, MaxCostUSD: 0.09})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// icon and mascot are ready first and fit ($0.04 each booked, $0.03
+	// each spent); hero would then take $0.06 spent + $0.04 past $0.09.
+	var skipped []string
+	for _, r := range res.Results {
+		if errors.Is(r.Err, ErrBudget) || errors.Is(r.Err, ErrUpstreamFailed) {
+			skipped = append(skipped, r.Address)
+		}
+	}
+	if res.Done != 2 || len(skipped) != 1 || skipped[0] != "image.hero" {
+		t.Fatalf("done %d, skipped %v; want icon and mascot done, hero over budget", res.Done, skipped)
+	}
+	if res.ActualUSD > 0.09 {
+		t.Fatalf("spent $%.2f, over the $0.09 budget", res.ActualUSD)
 	}
 }

@@ -171,7 +171,7 @@ func (a *applier) instance(ctx context.Context, key string) (*providerInstance, 
 	inst.mu.Lock()
 	defer inst.mu.Unlock()
 	if inst.exhausted != nil {
-		return nil, &skipError{why: inst.exhausted.Error()}
+		return nil, &skipError{why: inst.exhausted.Error(), reason: ErrProviderStopped}
 	}
 	return inst, nil
 }

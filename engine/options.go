@@ -48,6 +48,9 @@ type PlanOptions struct {
 	// Targets limit the plan to these addresses (and their dependencies).
 	// A bare "image.x" covers every instance of x.
 	Targets []string
+	// Exclude leaves these addresses (globs, like Targets) and every image
+	// that depends on them out of the plan.
+	Exclude []string
 	// Replace forces regeneration of these addresses even when unchanged.
 	Replace []string
 }
@@ -61,6 +64,11 @@ type ApplyOptions struct {
 	Stop <-chan struct{}
 	// ImageTimeout bounds one generation (default 10 minutes).
 	ImageTimeout time.Duration
+	// MaxCostUSD, when positive, is the most this apply may spend: an image
+	// whose estimate would take the spend so far (actual costs, and the
+	// estimates of images still running) past it is not started. Unknown
+	// prices count as zero, so callers should warn about them.
+	MaxCostUSD float64
 	// OnEvent receives progress events; it is called from several
 	// goroutines, one event at a time (the engine serialises the calls).
 	OnEvent func(Event)

@@ -52,7 +52,7 @@ type planner struct {
 func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagnostics) {
 	var loadDiags hcl.Diagnostics
 	if p.cached != nil {
-		if len(opts.Targets) == 0 && len(opts.Replace) == 0 {
+		if len(opts.Targets) == 0 && len(opts.Replace) == 0 && len(opts.Exclude) == 0 {
 			return p.cached.plan()
 		}
 		if loadDiags = p.Load(ctx); loadDiags.HasErrors() {
@@ -63,7 +63,7 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 		return nil, append(loadDiags, errDiag("Nothing to plan", "The configuration did not load.")...)
 	}
 	pl := &planner{p: p, opts: opts, byAddr: map[string]*planned{}, cache: newOutputCache(p.dir)}
-	selected, diags := p.selectTargets(opts.Targets)
+	selected, diags := p.selectImages(opts.Targets, opts.Exclude)
 	pl.diags = append(loadDiags, diags...)
 	pl.replace, diags = p.matchAddresses(opts.Replace, "-replace")
 	pl.diags = append(pl.diags, diags...)
@@ -82,7 +82,7 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 		}
 		plan.Changes = append(plan.Changes, pi.change)
 	}
-	plan.Changes = append(plan.Changes, pl.deletes(selected != nil)...)
+	plan.Changes = append(plan.Changes, pl.deletes(len(opts.Targets) > 0)...)
 	pl.diags = append(pl.diags, pl.checkProviders(ctx)...)
 	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Address < plan.Changes[j].Address })
 	plan.Changes = withoutNoOps(plan.Changes)
@@ -104,7 +104,7 @@ func (pl *planner) saveCaches(plan *Plan) {
 	if err := p.stat.save(); err != nil {
 		fmt.Fprintln(p.opts.Log, "warning:", err)
 	}
-	if len(pl.opts.Targets) > 0 || len(pl.opts.Replace) > 0 || pl.diags.HasErrors() || len(plan.Changes) > 0 {
+	if len(pl.opts.Targets) > 0 || len(pl.opts.Replace) > 0 || len(pl.opts.Exclude) > 0 || pl.diags.HasErrors() || len(plan.Changes) > 0 {
 		dropPlanCache(p.dir)
 		return
 	}
@@ -410,7 +410,7 @@ func (pl *planner) deletes(targeted bool) []*Change {
 		if pl.p.byAddr[le.Address] != nil {
 			continue
 		}
-		if targeted && !matchAny(pl.opts.Targets, le.Address) {
+		if targeted && !matchAny(pl.opts.Targets, le.Address) || matchAny(pl.opts.Exclude, le.Address) {
 			continue
 		}
 		out = append(out, &Change{Address: le.Address, Action: Delete, Provider: le.Provider, Model: le.Model,

@@ -73,6 +73,7 @@ func Open(ctx context.Context, opts Options) (*Project, hcl.Diagnostics) {
 		if d := p.takeRunLock(ctx); d != nil {
 			return nil, d
 		}
+		cleanStateTemps(dir, opts.Log)
 		if err := recoverJournal(dir); err != nil {
 			p.Close()
 			return nil, errDiag("Cannot recover the previous run's results", err.Error())
@@ -316,4 +317,14 @@ func (p *Project) lockSum() string {
 		return ""
 	}
 	return sum
+}
+
+// cleanStateTemps removes temporary files a killed run may have left
+// beside the lockfile and in .easel/. The run lock is held.
+func cleanStateTemps(dir string, log io.Writer) {
+	for _, d := range []string{dir, filepath.Join(dir, StateDir)} {
+		if err := fsx.CleanTemps(d); err != nil {
+			fmt.Fprintln(log, "warning:", err)
+		}
+	}
 }

@@ -9,6 +9,39 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
+// selectImages resolves -target and -exclude patterns to the nodes a plan
+// covers. nil means everything.
+func (p *Project) selectImages(targets, excludes []string) (map[*node]bool, hcl.Diagnostics) {
+	sel, diags := p.selectTargets(targets)
+	if len(excludes) == 0 {
+		return sel, diags
+	}
+	matched, xdiags := p.matchAddresses(excludes, "-exclude")
+	diags = append(diags, xdiags...)
+	if sel == nil {
+		sel = make(map[*node]bool, len(p.graph.nodes))
+		for _, n := range p.graph.nodes {
+			sel[n] = true
+		}
+	}
+	var drop func(n *node)
+	drop = func(n *node) {
+		if !sel[n] {
+			return
+		}
+		delete(sel, n)
+		for _, u := range n.users {
+			drop(u)
+		}
+	}
+	for addr := range matched {
+		if n := p.byAddr[addr]; n != nil {
+			drop(n)
+		}
+	}
+	return sel, diags
+}
+
 // selectTargets resolves -target patterns to the nodes they select plus
 // everything those depend on. nil means everything.
 func (p *Project) selectTargets(patterns []string) (map[*node]bool, hcl.Diagnostics) {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -44,12 +45,17 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 				break
 			}
 			c := work[n]
+			if !a.reserve(c) {
+				a.skipTree(n, work, "", &remaining)
+				continue
+			}
 			if !a.tryGo(ctx, g, done, n, c) {
+				a.unreserve(c)
 				ready = append([]*node{n}, ready...)
 				break
 			}
 		}
-		if interrupted {
+		if interrupted || remaining == 0 {
 			break
 		}
 		var n *node
@@ -66,7 +72,7 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	_ = g.Wait()
 	close(done)
 	if interrupted {
-		a.skipUnstarted(work, "apply was interrupted before it started")
+		a.skipUnstarted(work, &skipError{why: "apply was interrupted before it started", reason: ErrInterrupted})
 	}
 	return interrupted
 }
@@ -102,19 +108,25 @@ func (a *applier) release(n *node, work map[*node]*Change, waiting map[*node]int
 	return ready
 }
 
-// skipTree marks an image and everything downstream of it as skipped.
+// skipTree marks an image and everything downstream of it as skipped. An
+// empty cause means the image itself would exceed the budget.
 func (a *applier) skipTree(n *node, work map[*node]*Change, cause string, remaining *int) {
 	if work[n] == nil || a.result(n.addr()) != nil {
 		return
 	}
-	a.finish(work[n], &Result{Output: work[n].Output, Err: &skipError{why: "depends on " + cause + ", which did not succeed"}})
+	err := &skipError{why: "depends on " + cause + ", which did not succeed", reason: ErrUpstreamFailed}
+	if cause == "" {
+		err = &skipError{why: fmt.Sprintf("its estimate would take the spend past the budget of $%.2f", a.opts.MaxCostUSD), reason: ErrBudget}
+		cause = n.addr()
+	}
+	a.finish(work[n], &Result{Output: work[n].Output, Err: err})
 	*remaining--
 	for _, u := range n.users {
 		a.skipTree(u, work, cause, remaining)
 	}
 }
 
-func (a *applier) skipUnstarted(work map[*node]*Change, why string) {
+func (a *applier) skipUnstarted(work map[*node]*Change, why *skipError) {
 	nodes := make([]*node, 0, len(work))
 	for n := range work {
 		nodes = append(nodes, n)
@@ -122,7 +134,7 @@ func (a *applier) skipUnstarted(work map[*node]*Change, why string) {
 	sortNodes(nodes)
 	for _, n := range nodes {
 		if a.result(n.addr()) == nil {
-			a.finish(work[n], &Result{Output: work[n].Output, Err: &skipError{why: why}})
+			a.finish(work[n], &Result{Output: work[n].Output, Err: why})
 		}
 	}
 }
@@ -163,4 +175,51 @@ func (a *applier) stopChan() <-chan struct{} {
 
 func elapsedSince(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
-var _ = fmt.Sprint
+// reserve books an image's estimate against the budget; false means it
+// would exceed it.
+func (a *applier) reserve(c *Change) bool {
+	if a.opts.MaxCostUSD <= 0 {
+		return true
+	}
+	est := estimateOf(c)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.spent+a.committed+est > a.opts.MaxCostUSD+1e-9 {
+		return false
+	}
+	a.committed += est
+	return true
+}
+
+func (a *applier) unreserve(c *Change) {
+	if a.opts.MaxCostUSD <= 0 {
+		return
+	}
+	a.mu.Lock()
+	a.committed -= estimateOf(c)
+	a.mu.Unlock()
+}
+
+// spend moves a finished image from booked to spent: its actual cost, or
+// its estimate when the provider did not report one.
+func (a *applier) spend(c *Change, r *Result) {
+	if a.opts.MaxCostUSD <= 0 || !c.Action.Generates() || errors.Is(r.Err, ErrSkipped) {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.committed -= estimateOf(c)
+	switch {
+	case r.CostUSD != nil:
+		a.spent += *r.CostUSD
+	case r.Err == nil || r.BilledRetries > 0:
+		a.spent += estimateOf(c)
+	}
+}
+
+func estimateOf(c *Change) float64 {
+	if c.Estimate.USD == nil {
+		return 0
+	}
+	return *c.Estimate.USD
+}
