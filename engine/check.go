@@ -2,10 +2,12 @@ package engine
 
 import (
 	"context"
+	"path/filepath"
 	"sort"
 
 	"github.com/easelhq/easel/internal/imagefmt"
 	"github.com/easelhq/easel/plugins"
+	"github.com/easelhq/easel/schema"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -73,8 +75,7 @@ func (p *Project) request(pi *planned, refs []plugins.Reference) *plugins.ImageR
 	if refs == nil {
 		refs = make([]plugins.Reference, len(pi.refs))
 		for i, r := range pi.refs {
-			refs[i] = plugins.Reference{Kind: plugins.ReferenceKind(r.spec.Kind), Name: r.spec.Value,
-				SHA256: r.sum, Size: r.size, MediaType: mediaTypeOf(r.spec.Value)}
+			refs[i] = p.planReference(r)
 		}
 	}
 	return &plugins.ImageRequest{
@@ -93,4 +94,21 @@ func mediaTypeOf(name string) string {
 		return ""
 	}
 	return imagefmt.MediaType(f)
+}
+
+// planReference describes a reference at plan time: no bytes, but the
+// dimensions when the file (or the locked upstream output) tells them.
+func (p *Project) planReference(r refState) plugins.Reference {
+	ref := plugins.Reference{Kind: plugins.ReferenceKind(r.spec.Kind), Name: r.spec.Value,
+		SHA256: r.sum, Size: r.size, MediaType: mediaTypeOf(r.spec.Value), Attribute: r.attr}
+	switch r.spec.Kind {
+	case schema.RefFile:
+		ref.Width, ref.Height = dimensions(filepath.Join(p.dir, filepath.FromSlash(r.spec.Value)))
+	case schema.RefImage:
+		if le := p.Lock.Image(r.spec.Value); le != nil && le.SHA256 == r.sum {
+			ref.Width, ref.Height = le.Width, le.Height
+			ref.MediaType = mediaTypeOf(le.Output)
+		}
+	}
+	return ref
 }

@@ -358,3 +358,28 @@ func TestBudgetStopsStartingGenerations(t *testing.T) {
 		t.Fatalf("spent $%.2f, over the $0.09 budget", res.ActualUSD)
 	}
 }
+
+func TestFileAttributeIsHashedByBytesAndSentAsAFile(t *testing.T) {
+	dir, fake := newProject(t)
+	writePNG(t, filepath.Join(dir, "brand/mask.png"), color.RGBA{0, 0, 0, 0})
+	cfg := strings.Replace(baseConfig, `prompt   = "An icon"`, `prompt   = "An icon"
+  mask     = "brand/mask.png"`, 1)
+	writeFiles(t, dir, map[string]string{"main.easel.hcl": cfg})
+	apply(t, dir, fake, PlanOptions{})
+	if diff := cmp.Diff([]string{"mask=brand/mask.png 8x8"}, fake.sawFiles); diff != "" {
+		t.Fatalf("files the provider received (-want +got):\n%s", diff)
+	}
+	writePNG(t, filepath.Join(dir, "brand/mask.png"), color.RGBA{255, 255, 255, 255})
+	pl := planOnly(t, dir, fake, PlanOptions{})
+	if diff := cmp.Diff([]string{"~ image.icon"}, actions(pl)); diff != "" {
+		t.Fatalf("plan after the mask's bytes changed (-want +got):\n%s", diff)
+	}
+	if r := pl.Changes[0].Reasons[0]; r.Kind != ReasonReference || r.Reference != "brand/mask.png" {
+		t.Errorf("reason: %+v", r)
+	}
+	writeFiles(t, dir, map[string]string{"main.easel.hcl": strings.Replace(cfg, "brand/mask.png", "../mask.png", 1)})
+	p := open(t, dir, fake)
+	if _, diags := p.Plan(context.Background(), PlanOptions{}); !diags.HasErrors() || !strings.Contains(diags.Error(), "inside the project") {
+		t.Fatalf("a mask outside the project: %v", diags)
+	}
+}

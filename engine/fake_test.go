@@ -25,6 +25,7 @@ type fakeProvider struct {
 	calls    map[string]int
 	failFor  map[string]error
 	sawRefs  map[string][]string // address -> sha256 of each reference's bytes
+	sawFiles []string            // "attr=path WxH" of file attributes received
 	closed   bool
 	estimate *float64
 }
@@ -42,6 +43,7 @@ func (f *fakeProvider) GetSchema(context.Context) (*plugins.Schema, error) {
 			{Name: "size", Type: cty.String, Required: true},
 			{Name: "model", Type: cty.String, Default: cty.StringVal("fake-1")},
 			{Name: "latency", Type: cty.String, NoHash: true},
+			{Name: "mask", Type: cty.String, File: true},
 		},
 		Models: []plugins.Model{{ID: "fake-1", Status: plugins.Active}, {ID: "old-1", Status: plugins.Deprecated, Date: "2026-12-01", Replacement: "fake-1"}},
 	}, nil
@@ -78,6 +80,12 @@ func (f *fakeProvider) Generate(ctx context.Context, req *plugins.ImageRequest, 
 	}
 	var sums []string
 	for _, r := range req.References {
+		if r.Attribute != "" {
+			f.mu.Lock()
+			f.sawFiles = append(f.sawFiles, r.Attribute+"="+r.Name+fmt.Sprintf(" %dx%d", r.Width, r.Height))
+			f.mu.Unlock()
+			continue
+		}
 		rc, err := r.Open()
 		if err != nil {
 			return nil, err

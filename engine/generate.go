@@ -114,7 +114,7 @@ func (a *applier) generateFailed(inst *providerInstance, c *Change, err error, g
 func (a *applier) references(pi *planned) ([]plugins.Reference, error) {
 	refs := make([]plugins.Reference, len(pi.refs))
 	for i, r := range pi.refs {
-		ref := plugins.Reference{Kind: plugins.ReferenceKind(r.spec.Kind), Name: r.spec.Value, SHA256: r.sum, Size: r.size}
+		ref := plugins.Reference{Kind: plugins.ReferenceKind(r.spec.Kind), Name: r.spec.Value, SHA256: r.sum, Size: r.size, Attribute: r.attr}
 		var path string
 		switch r.spec.Kind {
 		case schema.RefURL:
@@ -136,6 +136,7 @@ func (a *applier) references(pi *planned) ([]plugins.Reference, error) {
 			ref.MediaType = mediaTypeOf(r.spec.Value)
 		}
 		ref.Open = func() (io.ReadCloser, error) { return os.Open(path) }
+		ref.Width, ref.Height = dimensions(path)
 		refs[i] = ref
 	}
 	return refs, nil
@@ -149,7 +150,7 @@ func (a *applier) specHash(pi *planned, refs []plugins.Reference) string {
 	s := *pi.spec
 	s.refs = make([]string, len(refs))
 	for i, r := range refs {
-		s.refs[i] = refKey(pi.refs[i].spec.Kind, r.SHA256)
+		s.refs[i] = pi.refs[i].key(r.SHA256)
 	}
 	return s.hash()
 }
@@ -250,4 +251,19 @@ func (s *outputSink) check(want string) (checkedImage, error) {
 		return checkedImage{}, fmt.Errorf("the provider returned a %s image, but the output %s asks for %s", format, filepath.Ext(want), want)
 	}
 	return checkedImage{sum: hex.EncodeToString(s.h.Sum(nil)), size: s.size, width: w, height: h}, nil
+}
+
+// dimensions reads an image file's width and height from its header; zero
+// when it cannot.
+func dimensions(path string) (int, int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	_, w, h, err := imagefmt.Sniff(f)
+	if err != nil {
+		return 0, 0
+	}
+	return w, h
 }

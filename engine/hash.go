@@ -37,7 +37,7 @@ func hashAttrs(attrs cty.Value, decl []plugins.Attribute) map[string]cty.Value {
 		return out
 	}
 	for _, a := range decl {
-		if a.NoHash || a.Sensitive || !attrs.Type().HasAttribute(a.Name) {
+		if a.NoHash || a.Sensitive || a.File || !attrs.Type().HasAttribute(a.Name) {
 			continue
 		}
 		v := attrs.GetAttr(a.Name)
@@ -80,11 +80,15 @@ func (s *specInput) hash() string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// refKey is how one reference enters the spec hash: by kind and bytes,
-// never by path.
-func refKey(kind schema.RefKind, sha string) string {
+// key is how one reference enters the spec hash: by kind and bytes, never
+// by path; a file attribute's file also by the attribute it fills.
+func (r refState) key(sha string) string {
+	kind := r.spec.Kind
 	if kind == schema.RefImage {
 		kind = schema.RefFile // an image's output is bytes like any file
+	}
+	if r.attr != "" {
+		return "attr " + r.attr + " " + sha
 	}
 	return string(kind) + " " + sha
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/easelhq/easel/internal/fsx"
 	"github.com/easelhq/easel/internal/imagefmt"
 	"github.com/easelhq/easel/lockfile"
 	"github.com/easelhq/easel/plugins"
@@ -35,6 +36,9 @@ type refState struct {
 	spec schema.RefSpec
 	sum  string
 	size int64
+	// attr names the file attribute this file is the value of; empty for
+	// references.
+	attr string
 }
 
 // planner holds the state of one Plan call.
@@ -150,10 +154,11 @@ func (pl *planner) planImage(n *node) *planned {
 	pi.spec = &specInput{source: pl.p.sourceOf(name), format: formatOf(inst), attrs: hashAttrs(inst.Attrs, sch.Image)}
 	pi.spec.hashVersion = sch.HashVersion
 	upstreamChanges := pl.hashRefs(pi)
+	pl.hashFileAttrs(pi, sch)
 	if !upstreamChanges {
 		pi.spec.refs = make([]string, len(pi.refs))
 		for i, r := range pi.refs {
-			pi.spec.refs[i] = refKey(r.spec.Kind, r.sum)
+			pi.spec.refs[i] = r.key(r.sum)
 		}
 		c.SpecHash = pi.spec.hash()
 	}
@@ -191,6 +196,32 @@ func (pl *planner) hashRefs(pi *planned) (upstreamChanges bool) {
 		pi.refs[i] = rs
 	}
 	return upstreamChanges
+}
+
+// hashFileAttrs adds the files named by file attributes (a mask) to the
+// image's references: their bytes, not their paths, are in the spec hash.
+func (pl *planner) hashFileAttrs(pi *planned, sch *plugins.Schema) {
+	inst := pi.node.inst
+	for _, a := range sch.Image {
+		path := attrString(inst.Attrs, a.Name)
+		if !a.File || path == "" {
+			continue
+		}
+		rng := inst.AttrRanges[a.Name]
+		abs, err := fsx.Confine(pl.p.dir, path)
+		if err != nil {
+			pl.diags = append(pl.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid file path",
+				Detail: fmt.Sprintf("%s = %q must name a file inside the project directory: %v.", a.Name, path, err), Subject: rng.Ptr()})
+			continue
+		}
+		rel, _ := filepath.Rel(pl.p.dir, abs)
+		ref := schema.RefSpec{Kind: schema.RefFile, Value: filepath.ToSlash(rel), Range: rng}
+		sum, size, err := pl.p.stat.hash(abs)
+		if err != nil {
+			pl.diags = append(pl.diags, refFileDiag(inst.Address, ref, err))
+		}
+		pi.refs = append(pi.refs, refState{spec: ref, sum: sum, size: size, attr: a.Name})
+	}
 }
 
 // lockedRefSum is the hash pinned for a URL reference, or a stand-in made

@@ -76,6 +76,11 @@ type Reference struct {
 	SHA256    string // hex, of the bytes
 	Size      int64
 	MediaType string // image/png, image/jpeg, image/webp
+	// Width and Height are the image's dimensions, 0 when unknown.
+	Width, Height int
+	// Attribute names the file attribute this file is the value of (a
+	// mask); empty for the image's references.
+	Attribute string
 	// Open returns the bytes. It is nil when the bytes are not available
 	// (during plan, or for an upstream image not generated yet).
 	Open func() (io.ReadCloser, error) `json:"-"`

@@ -32,6 +32,10 @@ type Attribute struct {
 	// NoHash marks attributes that do not affect the output (timeouts,
 	// retry settings): they are left out of the spec hash.
 	NoHash bool
+	// File marks a string attribute that names a project file (a mask):
+	// the engine confines and hashes it, puts its bytes (not its path) in
+	// the spec hash and sends them as a Reference with Attribute set.
+	File bool
 }
 
 // LifecycleStatus is where a model is in its vendor's lifecycle.

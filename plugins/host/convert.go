@@ -111,7 +111,7 @@ func attributesFromProto(in []*pb.Schema_Attribute) ([]plugins.Attribute, error)
 		}
 		out = append(out, plugins.Attribute{
 			Name: a.Name, Type: ty, Required: a.Required, Default: def,
-			Description: a.Description, Sensitive: a.Sensitive, NoHash: a.NoHash,
+			Description: a.Description, Sensitive: a.Sensitive, NoHash: a.NoHash, File: a.File,
 		})
 	}
 	return out, nil
@@ -141,6 +141,7 @@ func imageRequestToProto(r *plugins.ImageRequest, withBytes bool) (*pb.ImageRequ
 		out.References = append(out.References, &pb.Reference{
 			Kind: string(ref.Kind), Name: ref.Name, Sha256: ref.SHA256, Size: ref.Size,
 			MediaType: ref.MediaType, HasBytes: withBytes && ref.Open != nil,
+			Attribute: ref.Attribute, Width: int32(ref.Width), Height: int32(ref.Height),
 		})
 	}
 	return out, nil

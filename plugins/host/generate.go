@@ -114,7 +114,7 @@ func (p *provider) receive(ctx context.Context, stream pb.Provider_GenerateClien
 
 // streamError explains a failed Generate stream.
 func (p *provider) streamError(ctx context.Context, req *plugins.ImageRequest, err error) error {
-	if ctx.Err() == nil && !p.closing.Load() && p.lost(err) {
+	if ctx.Err() == nil && !pastDeadline(ctx) && !p.closing.Load() && p.lost(err) {
 		return p.crashed(req)
 	}
 	return p.callError(ctx, "generating "+req.Address, err)

@@ -162,6 +162,10 @@ func (p *provider) callError(ctx context.Context, what string, err error) error 
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("provider %q: %s: %w", p.name, what, context.Cause(ctx))
+	case pastDeadline(ctx):
+		// gRPC can report the cancelled stream a moment before the
+		// context itself says its deadline passed.
+		return fmt.Errorf("provider %q: %s: %w", p.name, what, context.DeadlineExceeded)
 	case p.closing.Load():
 		return fmt.Errorf("provider %q: %s: %w", p.name, what, errClosed)
 	case p.lost(err):
@@ -189,4 +193,9 @@ func (p *provider) lost(err error) bool {
 		p.killProcess() // a broken connection to a live process is no better
 	}
 	return true
+}
+
+func pastDeadline(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
 }

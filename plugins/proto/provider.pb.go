@@ -432,13 +432,18 @@ func (*Configure) Descriptor() ([]byte, []int) {
 // Reference describes one reference image. Its bytes, when has_bytes is
 // set, follow in a Generate stream as ReferenceChunks.
 type Reference struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Kind          string                 `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
-	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	Sha256        string                 `protobuf:"bytes,3,opt,name=sha256,proto3" json:"sha256,omitempty"`
-	Size          int64                  `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"`
-	MediaType     string                 `protobuf:"bytes,5,opt,name=media_type,json=mediaType,proto3" json:"media_type,omitempty"`
-	HasBytes      bool                   `protobuf:"varint,6,opt,name=has_bytes,json=hasBytes,proto3" json:"has_bytes,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Kind      string                 `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Name      string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Sha256    string                 `protobuf:"bytes,3,opt,name=sha256,proto3" json:"sha256,omitempty"`
+	Size      int64                  `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"`
+	MediaType string                 `protobuf:"bytes,5,opt,name=media_type,json=mediaType,proto3" json:"media_type,omitempty"`
+	HasBytes  bool                   `protobuf:"varint,6,opt,name=has_bytes,json=hasBytes,proto3" json:"has_bytes,omitempty"`
+	// attribute is set for the file of a file attribute, empty for references.
+	Attribute string `protobuf:"bytes,7,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	// width and height are the image's dimensions when easel could read them.
+	Width         int32 `protobuf:"varint,8,opt,name=width,proto3" json:"width,omitempty"`
+	Height        int32 `protobuf:"varint,9,opt,name=height,proto3" json:"height,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -513,6 +518,27 @@ func (x *Reference) GetHasBytes() bool {
 		return x.HasBytes
 	}
 	return false
+}
+
+func (x *Reference) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *Reference) GetWidth() int32 {
+	if x != nil {
+		return x.Width
+	}
+	return 0
+}
+
+func (x *Reference) GetHeight() int32 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
 }
 
 type ImageRequest struct {
@@ -909,10 +935,13 @@ type Schema_Attribute struct {
 	TypeJson []byte `protobuf:"bytes,2,opt,name=type_json,json=typeJson,proto3" json:"type_json,omitempty"`
 	Required bool   `protobuf:"varint,3,opt,name=required,proto3" json:"required,omitempty"`
 	// default is absent when the attribute has no default.
-	Default       *DynamicValue `protobuf:"bytes,4,opt,name=default,proto3" json:"default,omitempty"`
-	Description   string        `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
-	Sensitive     bool          `protobuf:"varint,6,opt,name=sensitive,proto3" json:"sensitive,omitempty"`
-	NoHash        bool          `protobuf:"varint,7,opt,name=no_hash,json=noHash,proto3" json:"no_hash,omitempty"`
+	Default     *DynamicValue `protobuf:"bytes,4,opt,name=default,proto3" json:"default,omitempty"`
+	Description string        `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
+	Sensitive   bool          `protobuf:"varint,6,opt,name=sensitive,proto3" json:"sensitive,omitempty"`
+	NoHash      bool          `protobuf:"varint,7,opt,name=no_hash,json=noHash,proto3" json:"no_hash,omitempty"`
+	// file marks a string attribute naming a project file (a mask): easel
+	// hashes its bytes and sends them as a reference with this attribute.
+	File          bool `protobuf:"varint,8,opt,name=file,proto3" json:"file,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -992,6 +1021,13 @@ func (x *Schema_Attribute) GetSensitive() bool {
 func (x *Schema_Attribute) GetNoHash() bool {
 	if x != nil {
 		return x.NoHash
+	}
+	return false
+}
+
+func (x *Schema_Attribute) GetFile() bool {
+	if x != nil {
+		return x.File
 	}
 	return false
 }
@@ -2184,13 +2220,13 @@ const file_provider_proto_rawDesc = "" +
 	"\bSeverity\x12\x18\n" +
 	"\x14SEVERITY_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05ERROR\x10\x01\x12\v\n" +
-	"\aWARNING\x10\x02\"\xa1\x06\n" +
+	"\aWARNING\x10\x02\"\xb5\x06\n" +
 	"\x06Schema\x12!\n" +
 	"\fhash_version\x18\x01 \x01(\x03R\vhashVersion\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12?\n" +
 	"\bprovider\x18\x03 \x03(\v2#.easel.provider.v1.Schema.AttributeR\bprovider\x129\n" +
 	"\x05image\x18\x04 \x03(\v2#.easel.provider.v1.Schema.AttributeR\x05image\x127\n" +
-	"\x06models\x18\x05 \x03(\v2\x1f.easel.provider.v1.Schema.ModelR\x06models\x1a\xec\x01\n" +
+	"\x06models\x18\x05 \x03(\v2\x1f.easel.provider.v1.Schema.ModelR\x06models\x1a\x80\x02\n" +
 	"\tAttribute\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
 	"\ttype_json\x18\x02 \x01(\fR\btypeJson\x12\x1a\n" +
@@ -2198,7 +2234,8 @@ const file_provider_proto_rawDesc = "" +
 	"\adefault\x18\x04 \x01(\v2\x1f.easel.provider.v1.DynamicValueR\adefault\x12 \n" +
 	"\vdescription\x18\x05 \x01(\tR\vdescription\x12\x1c\n" +
 	"\tsensitive\x18\x06 \x01(\bR\tsensitive\x12\x17\n" +
-	"\ano_hash\x18\a \x01(\bR\x06noHash\x1a\xb5\x02\n" +
+	"\ano_hash\x18\a \x01(\bR\x06noHash\x12\x12\n" +
+	"\x04file\x18\b \x01(\bR\x04file\x1a\xb5\x02\n" +
 	"\x05Model\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x14\n" +
@@ -2226,7 +2263,7 @@ const file_provider_proto_rawDesc = "" +
 	"\aRequest\x127\n" +
 	"\x06config\x18\x01 \x01(\v2\x1f.easel.provider.v1.DynamicValueR\x06config\x1aK\n" +
 	"\bResponse\x12?\n" +
-	"\vdiagnostics\x18\x01 \x03(\v2\x1d.easel.provider.v1.DiagnosticR\vdiagnostics\"\x9b\x01\n" +
+	"\vdiagnostics\x18\x01 \x03(\v2\x1d.easel.provider.v1.DiagnosticR\vdiagnostics\"\xe7\x01\n" +
 	"\tReference\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x16\n" +
@@ -2234,7 +2271,10 @@ const file_provider_proto_rawDesc = "" +
 	"\x04size\x18\x04 \x01(\x03R\x04size\x12\x1d\n" +
 	"\n" +
 	"media_type\x18\x05 \x01(\tR\tmediaType\x12\x1b\n" +
-	"\thas_bytes\x18\x06 \x01(\bR\bhasBytes\"\xf3\x01\n" +
+	"\thas_bytes\x18\x06 \x01(\bR\bhasBytes\x12\x1c\n" +
+	"\tattribute\x18\a \x01(\tR\tattribute\x12\x14\n" +
+	"\x05width\x18\b \x01(\x05R\x05width\x12\x16\n" +
+	"\x06height\x18\t \x01(\x05R\x06height\"\xf3\x01\n" +
 	"\fImageRequest\x12\x18\n" +
 	"\aaddress\x18\x01 \x01(\tR\aaddress\x125\n" +
 	"\x05attrs\x18\x02 \x01(\v2\x1f.easel.provider.v1.DynamicValueR\x05attrs\x12<\n" +

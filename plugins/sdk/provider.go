@@ -68,6 +68,10 @@ type Attribute struct {
 	// NoHash marks attributes that do not change the output (timeouts,
 	// retries, latency): changing them never regenerates an image.
 	NoHash bool
+	// File marks a string attribute that names a project file, such as a
+	// mask: easel hashes the file's bytes into the spec hash and hands the
+	// file to Generate through Request.File(name).
+	File bool
 }
 
 // Model is one model a provider knows. Keep these as data tables with the
@@ -103,6 +107,8 @@ type Request struct {
 	Values cty.Value
 	// References are the reference images in declaration order.
 	References []Reference
+	// files are the files of file attributes, by attribute name.
+	files map[string]Reference
 	// OutputPath is the project-relative output path; Format is "png",
 	// "jpeg" or "webp" as its extension says.
 	OutputPath string
@@ -119,6 +125,10 @@ type Reference struct {
 	SHA256    string
 	Size      int64
 	MediaType string
+	// Width and Height are the image's dimensions, 0 when unknown.
+	Width, Height int
+	// Attribute is set on the file of a file attribute (see Request.File).
+	Attribute string
 	open      func() (io.ReadCloser, error)
 }
 

@@ -20,6 +20,23 @@ func NewReference(kind, name, sha256, mediaType string, size int64, open func() 
 	return Reference{Kind: kind, Name: name, SHA256: sha256, MediaType: mediaType, Size: size, open: open}
 }
 
+// File returns the file named by a file attribute (Attribute.File), with
+// its bytes at Generate time.
+func (r *Request) File(attribute string) (Reference, bool) {
+	ref, ok := r.files[attribute]
+	return ref, ok
+}
+
+// SetFile attaches the file of a file attribute; tests use it to build
+// requests.
+func (r *Request) SetFile(attribute string, ref Reference) {
+	if r.files == nil {
+		r.files = map[string]Reference{}
+	}
+	ref.Attribute = attribute
+	r.files[attribute] = ref
+}
+
 // Open returns the reference's bytes.
 func (r Reference) Open() (io.ReadCloser, error) {
 	if r.open == nil {

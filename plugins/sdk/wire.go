@@ -80,7 +80,7 @@ func attributesToProto(in []Attribute) ([]*pb.Schema_Attribute, error) {
 		}
 		out = append(out, &pb.Schema_Attribute{
 			Name: a.Name, TypeJson: ty, Required: a.Required, Default: def,
-			Description: a.Description, Sensitive: a.Sensitive, NoHash: a.NoHash,
+			Description: a.Description, Sensitive: a.Sensitive, NoHash: a.NoHash, File: a.File,
 		})
 	}
 	return out, nil
@@ -121,7 +121,13 @@ func requestFromProto(r *pb.ImageRequest, open func(i int) func() (io.ReadCloser
 		if open != nil && ref.HasBytes {
 			opener = open(i)
 		}
-		req.References = append(req.References, NewReference(ref.Kind, ref.Name, ref.Sha256, ref.MediaType, ref.Size, opener))
+		sref := NewReference(ref.Kind, ref.Name, ref.Sha256, ref.MediaType, ref.Size, opener)
+		sref.Width, sref.Height = int(ref.Width), int(ref.Height)
+		if ref.Attribute != "" {
+			req.SetFile(ref.Attribute, sref)
+			continue
+		}
+		req.References = append(req.References, sref)
 	}
 	return req, nil
 }
