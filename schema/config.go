@@ -33,6 +33,11 @@ type Config struct {
 	Locals    map[string]*Local
 	// Images are in file order (files sorted by name).
 	Images []*Image
+
+	// Budget is easel { budget = USD }: the most one apply may spend; nil
+	// when not set. BudgetRange is its expression, for messages.
+	Budget      *float64
+	BudgetRange hcl.Range
 }
 
 // RequiredProvider is one entry of easel { required_providers { ... } }.

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 
 	"github.com/hashicorp/hcl/v2"
@@ -12,7 +13,8 @@ import (
 )
 
 var easelSchema = &hcl.BodySchema{
-	Blocks: []hcl.BlockHeaderSchema{{Type: "required_providers"}},
+	Attributes: []hcl.AttributeSchema{{Name: "budget"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "required_providers"}},
 }
 
 var sourcePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$`)
@@ -35,7 +37,33 @@ func (ld *loader) decodeEasel(b *hcl.Block) hcl.Diagnostics {
 		}
 		diags = append(diags, ld.decodeRequiredProviders(rp)...)
 	}
+	if attr, ok := content.Attributes["budget"]; ok {
+		diags = append(diags, ld.decodeBudget(attr)...)
+	}
 	return diags
+}
+
+// decodeBudget reads easel { budget = USD }: the most one apply may spend,
+// a constant number of US dollars greater than zero.
+func (ld *loader) decodeBudget(attr *hcl.Attribute) hcl.Diagnostics {
+	val, diags := attr.Expr.Value(nil)
+	if diags.HasErrors() {
+		return diags
+	}
+	var usd float64
+	if val.Type() == cty.Number && !val.IsNull() {
+		usd, _ = val.AsBigFloat().Float64()
+	}
+	if val.Type() != cty.Number || val.IsNull() || usd <= 0 || math.IsInf(usd, 0) {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid budget",
+			Detail:   "The budget is the most one apply may spend, in US dollars: a number greater than zero, such as budget = 5 or budget = 0.50.",
+			Subject:  attr.Expr.Range().Ptr(),
+		}}
+	}
+	ld.c.Budget, ld.c.BudgetRange = &usd, attr.Expr.Range()
+	return nil
 }
 
 func (ld *loader) decodeRequiredProviders(b *hcl.Block) hcl.Diagnostics {
