@@ -8,9 +8,12 @@
 //
 // Resampling goes through golang.org/x/image/draw's separable kernels
 // (Catmull-Rom by default, Lanczos-3 on request), never nearest-neighbour.
-// The scale runs in two passes over bands of rows and columns, so beyond
-// the decoded source, one intermediate image and the output, memory stays
-// within a fixed budget even for an 8192x8192 source.
+// A scale whose scratch would exceed 16 MiB runs in two passes over bands
+// of rows and columns, so beyond the decoded source, one intermediate
+// image and the output, memory stays bounded even for an 8192x8192
+// source. The last decoded source is kept for the next call (the variants
+// of one hero come together) and shared by parallel calls; it is the
+// provider's only state.
 //
 // Every output is re-encoded, so the source's metadata (EXIF, XMP, ICC
 // profiles) is always dropped: strip_metadata = false is not supported and

@@ -6,12 +6,12 @@ import (
 	"golang.org/x/image/draw"
 )
 
-// filter is a resampling method. Kernels are separable and scale in two
-// banded passes (see scaler); interpolators sample directly and need no
-// scratch memory.
+// filter is a resampling method. Kernels (a *draw.Kernel) are separable
+// and scale in two banded passes (see scaler); interpolators sample
+// directly and need no scratch memory.
 type filter struct {
 	name   string
-	kernel *draw.Kernel
+	kernel draw.Scaler
 	interp draw.Interpolator
 }
 

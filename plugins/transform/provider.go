@@ -12,8 +12,11 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// provider is stateless: every request carries all it needs.
-type provider struct{}
+// provider keeps no state but the last decoded source: every request
+// carries all it needs.
+type provider struct {
+	sources *sources
+}
 
 var (
 	_ sdk.Provider  = provider{}
@@ -22,7 +25,7 @@ var (
 )
 
 // New returns the transform provider.
-func New() sdk.Provider { return provider{} }
+func New() sdk.Provider { return provider{sources: &sources{}} }
 
 // Schema declares no provider attributes and no models. source is the
 // engine's: it arrives as the request's first reference.
@@ -60,13 +63,13 @@ func (provider) EstimateCost(context.Context, *sdk.Request) sdk.Estimate {
 }
 
 // Generate decodes the source, renders the derived image and encodes it.
-func (provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Response, error) {
+func (p provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Response, error) {
 	opts, diags := parseOptions(req)
 	if diags.HasErrors() {
 		return nil, invalid(diags)
 	}
 	ref := req.References[0]
-	img, err := derive(ctx, ref, opts)
+	img, err := p.derive(ctx, ref, opts)
 	if err != nil {
 		return nil, fmt.Errorf("transform %s: %w", req.Address, err)
 	}
@@ -83,14 +86,13 @@ func (provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Response, 
 	}, nil
 }
 
-// derive decodes the source and renders the output. The decoded source is
-// unreachable once it returns (unless the output is a view of it), so its
-// memory is free again while the output is encoded.
-func derive(ctx context.Context, ref sdk.Reference, opts options) (image.Image, error) {
+// derive decodes the source, or takes it from the last call, and renders
+// the output.
+func (p provider) derive(ctx context.Context, ref sdk.Reference, opts options) (image.Image, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	src, err := decodeSource(ref)
+	src, err := p.sources.get(ctx, ref)
 	if err != nil {
 		return nil, err
 	}

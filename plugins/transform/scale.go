@@ -56,10 +56,9 @@ func (s scaler) scale(ctx context.Context, dst *image.RGBA, dr image.Rectangle, 
 // time: rows do not mix, so each band is exact.
 func (s scaler) widths(ctx context.Context, dst *image.RGBA, dr image.Rectangle, src image.Image, sr image.Rectangle) error {
 	rows := min(dr.Dy(), max(1, s.budget/(dr.Dx()*scratchPixel)))
-	z := s.f.kernel.NewScaler(dr.Dx(), rows, sr.Dx(), rows)
 	return bands(ctx, dr.Dy(), rows, func(y int) {
 		d := image.Rect(dr.Min.X, dr.Min.Y+y, dr.Max.X, dr.Min.Y+y+rows)
-		z.Scale(dst, d, src, image.Rect(sr.Min.X, sr.Min.Y+y, sr.Max.X, sr.Min.Y+y+rows), draw.Src, nil)
+		s.f.kernel.Scale(dst, d, src, image.Rect(sr.Min.X, sr.Min.Y+y, sr.Max.X, sr.Min.Y+y+rows), draw.Src, nil)
 	})
 }
 
@@ -67,17 +66,19 @@ func (s scaler) widths(ctx context.Context, dst *image.RGBA, dr image.Rectangle,
 // at a time.
 func (s scaler) heights(ctx context.Context, dst *image.RGBA, dr image.Rectangle, src image.Image, sr image.Rectangle) error {
 	cols := min(dr.Dx(), max(1, s.budget/(sr.Dy()*scratchPixel)))
-	z := s.f.kernel.NewScaler(cols, dr.Dy(), cols, sr.Dy())
 	return bands(ctx, dr.Dx(), cols, func(x int) {
 		d := image.Rect(dr.Min.X+x, dr.Min.Y, dr.Min.X+x+cols, dr.Max.Y)
-		z.Scale(dst, d, src, image.Rect(sr.Min.X+x, sr.Min.Y, sr.Min.X+x+cols, sr.Max.Y), draw.Src, nil)
+		s.f.kernel.Scale(dst, d, src, image.Rect(sr.Min.X+x, sr.Min.Y, sr.Min.X+x+cols, sr.Max.Y), draw.Src, nil)
 	})
 }
 
 // bands calls fn with the offset of each band of size covering [0, total).
-// Every band has the same size, the last overlapping the one before it, so
-// one scaler and its one scratch buffer serve them all; as bands are
-// exact, the overlap is written twice with the same pixels.
+// Every band has the same size, the last overlapping the one before it
+// (bands are exact, so the overlap is written twice with the same pixels):
+// each band's scratch is then the same size and the allocator reuses it.
+// draw.Kernel.NewScaler would pool the scratch, but a sync.Pool keeps it
+// alive across a garbage collection, which doubled peak RSS in
+// bench/transform.
 func bands(ctx context.Context, total, size int, fn func(off int)) error {
 	for off := 0; off < total; off += size {
 		if err := ctx.Err(); err != nil {

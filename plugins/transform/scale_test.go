@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"runtime"
 	"testing"
 
 	"golang.org/x/image/draw"
@@ -76,26 +75,38 @@ func TestScaleStaysInside(t *testing.T) {
 	}
 }
 
-// TestScaleMemoryIsBounded shrinks a 2048x2048 image to 1024x1024. One
-// draw.Kernel.Scale would allocate 64 MiB of scratch; the banded scaler
-// allocates its 8 MiB intermediate image and little more.
+// scratchSpy is a kernel that records the largest scratch buffer any one
+// of its calls needs: draw.Kernel allocates destination width x source
+// height x 32 bytes.
+type scratchSpy struct {
+	draw.Scaler
+	calls, most int
+}
+
+func (s *scratchSpy) Scale(dst draw.Image, dr image.Rectangle, src image.Image, sr image.Rectangle, op draw.Op, opts *draw.Options) {
+	s.calls++
+	s.most = max(s.most, dr.Dx()*sr.Dy()*scratchPixel)
+	s.Scaler.Scale(dst, dr, src, sr, op, opts)
+}
+
+// TestScaleMemoryIsBounded shrinks a 1024x1024 image to 512x512, for
+// which one draw.Kernel.Scale would need 16 MiB of scratch: no call may
+// need more than the budget.
 func TestScaleMemoryIsBounded(t *testing.T) {
-	if raceEnabled {
-		t.Skip("the race detector changes allocation counts")
-	}
-	src := gradient(2048, 2048)
-	dst := image.NewRGBA(image.Rect(0, 0, 1024, 1024))
-	s := scaler{f: catmullRom(), budget: 1 << 20}
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	if err := s.scale(context.Background(), dst, dst.Rect, src, src.Rect); err != nil {
-		t.Fatal(err)
-	}
-	runtime.ReadMemStats(&after)
-	const intermediate = 1024 * 2048 * 4
-	if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(intermediate+4*s.budget); got > limit {
-		t.Errorf("scale allocated %d bytes, want at most %d", got, limit)
+	src := gradient(1024, 1024)
+	for _, budget := range []int{256 << 10, 3 << 20, 16 << 20} {
+		spy := &scratchSpy{Scaler: draw.CatmullRom}
+		s := scaler{f: filter{kernel: spy}, budget: budget}
+		dst := image.NewRGBA(image.Rect(0, 0, 512, 512))
+		if err := s.scale(context.Background(), dst, dst.Rect, src, src.Rect); err != nil {
+			t.Fatal(err)
+		}
+		if spy.most > budget {
+			t.Errorf("budget %d: a call needed %d bytes of scratch", budget, spy.most)
+		}
+		if budget == 16<<20 && spy.calls != 1 {
+			t.Errorf("budget %d fits one pass, but scale made %d calls", budget, spy.calls)
+		}
 	}
 }
 
