@@ -34,7 +34,7 @@ type upload struct {
 // newBody builds the request for s: a JSON generation, or a multipart edit
 // when there are references. Reference and mask bytes are checked here,
 // locally, before anything is sent.
-func (p *Provider) newBody(s *spec) (*body, error) {
+func newBody(s *spec) (*body, error) {
 	b := &body{endpoint: "/images/generations", fields: s.fields()}
 	if len(s.refs) == 0 {
 		return b, nil
@@ -48,7 +48,7 @@ func (p *Provider) newBody(s *spec) (*body, error) {
 	if s.mask == "" {
 		return b, nil
 	}
-	mask, err := p.maskUpload(s, uploads[0])
+	mask, err := maskUpload(s)
 	if err != nil {
 		return nil, err
 	}
@@ -119,10 +119,13 @@ func sniffReference(r sdk.Reference) (format string, w, h int, err error) {
 	return imagefmt.Sniff(rc)
 }
 
-// maskUpload reads the mask (at most 4 MB) and checks it is a PNG the size
-// of the first reference.
-func (p *Provider) maskUpload(s *spec, first upload) (upload, error) {
-	rc, err := p.opts.OpenFile(s.mask)
+// maskUpload reads the mask (at most 4 MB) that easel hands over and checks
+// it is a PNG the size of the first reference.
+func maskUpload(s *spec) (upload, error) {
+	if s.maskFile == nil {
+		return upload{}, invalidf("mask %s: easel did not hand over the file (an easel older than this provider?)", s.mask)
+	}
+	rc, err := s.maskFile.Open()
 	if err != nil {
 		return upload{}, invalidf("mask %s: %v", s.mask, err)
 	}

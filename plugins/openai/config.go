@@ -76,6 +76,12 @@ func configInt(c sdk.Config, name string, lo, hi int, dst *int) sdk.Diagnostics 
 // not required yet.
 func (p *Provider) ValidateConfig(_ context.Context, c sdk.Config) sdk.Diagnostics {
 	_, diags := parseSettings(c)
+	if day := p.opts.Getenv(TodayEnv); day != "" {
+		if _, err := time.Parse(time.DateOnly, strings.TrimSpace(day)); err != nil {
+			diags = append(diags, sdk.Warnf("", TodayEnv+" ignored",
+				"%s is %q, not a YYYY-MM-DD date: model lifecycles are judged on today's date.", TodayEnv, day))
+		}
+	}
 	return diags
 }
 

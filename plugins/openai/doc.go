@@ -17,6 +17,15 @@
 // max_billed_retries times. Every returned image is checked (format,
 // dimensions, complete file) before it is handed back.
 //
+// The mask is a file attribute: easel confines it to the project, puts its
+// bytes in the spec hash and hands it over with the references. The
+// provider opens no file itself. Reference and mask dimensions, which easel
+// reads at plan time where it can, let validation compare the mask with the
+// first reference and let estimates price references by their real size.
+//
+// Lifecycles are judged on today's date, or on the day EASEL_OPENAI_TODAY
+// names (YYYY-MM-DD), so a team can check a plan against a coming shutdown.
+//
 // The API key never appears in an error, a diagnostic or metadata: server
 // messages are scrubbed of it, and a 401's message (which echoes part of
 // the key) is not repeated at all.

@@ -10,10 +10,10 @@ import (
 
 // EstimateCost prices one image from the model table, locally: output
 // tokens by size and quality, prompt tokens from the prompt's length, and
-// reference images as if each were 1024x1024 (their dimensions are not
-// known at plan time).
+// reference images by their dimensions, or as 1024x1024 when easel could
+// not read them (an upstream image not generated yet).
 func (p *Provider) EstimateCost(_ context.Context, req *sdk.Request) sdk.Estimate {
-	s, _ := resolve(req, p.opts.Now())
+	s, _ := resolve(req, p.today())
 	switch {
 	case s.model == nil:
 		return sdk.Estimate{Detail: fmt.Sprintf("unknown model %q: no price known", s.modelID)}
@@ -57,7 +57,8 @@ func tokenEstimate(s *spec) sdk.Estimate {
 		return sdk.Estimate{Detail: fmt.Sprintf("%s: no output-token figure for quality %s at size %q", m.ID, s.pricedQuality(), s.size)}
 	}
 	u := tokenUsage{Output: out, Text: promptTokens(s.prompt)}
-	u.Image = len(s.refs) * m.RefTokens.Tokens(1024, 1024, s.fidelity)
+	var unsized int
+	u.Image, unsized = s.refTokens()
 	usd := m.cost(u)
 	parts := []string{fmt.Sprintf("%s %s %s: %s output tokens at $%s/1M", m.ID, s.pricedQuality(), size, thousands(out), money(m.ImageOut))}
 	if s.quality == "" || s.quality == "auto" || s.size == "auto" {
@@ -65,8 +66,11 @@ func tokenEstimate(s *spec) sdk.Estimate {
 	}
 	parts = append(parts, fmt.Sprintf("~%s prompt tokens at $%s/1M", thousands(u.Text), money(m.TextIn)))
 	if len(s.refs) > 0 {
-		parts = append(parts, fmt.Sprintf("%d references ~%s image tokens at $%s/1M (each taken as 1024x1024)",
-			len(s.refs), thousands(u.Image), money(m.ImageIn)))
+		ref := fmt.Sprintf("%d references ~%s image tokens at $%s/1M", len(s.refs), thousands(u.Image), money(m.ImageIn))
+		if unsized > 0 {
+			ref += fmt.Sprintf(" (%d of unknown size taken as 1024x1024)", unsized)
+		}
+		parts = append(parts, ref)
 	}
 	detail := strings.Join(parts, " + ") + fmt.Sprintf(" = $%.4f", usd)
 	if m.Unconfirmed != "" {
@@ -85,4 +89,18 @@ func perImageEstimate(s *spec) sdk.Estimate {
 		return sdk.Estimate{Detail: fmt.Sprintf("%s: no price for quality %s at size %q", s.model.ID, q, s.size)}
 	}
 	return sdk.Estimate{USD: sdk.USD(usd), Detail: fmt.Sprintf("%s %s %s: $%.3f per image (historical list price)", s.model.ID, q, s.size, usd)}
+}
+
+// refTokens estimates the input tokens of the references, each by its
+// dimensions when known; unsized counts those taken as 1024x1024.
+func (s *spec) refTokens() (tokens, unsized int) {
+	for _, r := range s.refs {
+		w, h := r.Width, r.Height
+		if w <= 0 || h <= 0 {
+			w, h = 1024, 1024
+			unsized++
+		}
+		tokens += s.model.RefTokens.Tokens(w, h, s.fidelity)
+	}
+	return tokens, unsized
 }

@@ -26,11 +26,11 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 		e := *qe
 		return nil, &e
 	}
-	s, diags := resolve(req, p.opts.Now())
+	s, diags := resolve(req, p.today())
 	if diags.HasErrors() {
 		return nil, invalid(diags)
 	}
-	b, err := p.newBody(s)
+	b, err := newBody(s)
 	if err != nil {
 		return nil, err
 	}

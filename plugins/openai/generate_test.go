@@ -66,7 +66,6 @@ func mustAtoi(t *testing.T, s string) int {
 
 func TestEditWithThreeReferencesAndMask(t *testing.T) {
 	h := newHarness(t, fakeapi.Config{})
-	h.files["brand/mask.png"] = pngBytes(t, 64, 48)
 	refs := []sdk.Reference{
 		fileRef("brand/logo.png", "image/png", imageBytes(t, "png", 64, 48)),
 		fileRef("photos/shop.jpg", "image/jpeg", jpegBytes(t, 30, 20)),
@@ -76,6 +75,7 @@ func TestEditWithThreeReferencesAndMask(t *testing.T) {
 	}
 	req := withRefs(newRequest(t, "prompt", "Poster with the logo and the mascot", "mask", "brand/mask.png",
 		"input_fidelity", "high", "quality", "low"), refs...)
+	withMask(req, fileRef("brand/mask.png", "image/png", pngBytes(t, 64, 48)))
 	_, data, err := h.generate(t, req)
 	if err != nil {
 		t.Fatal(err)
@@ -104,20 +104,22 @@ func TestEditWithThreeReferencesAndMask(t *testing.T) {
 func TestMaskCheckedBeforeAnyCall(t *testing.T) {
 	tests := []struct {
 		name string
-		mask []byte
+		mask *sdk.Reference // nil: easel handed over no file
 		want string
 	}{
-		{"other size", pngBytes(t, 100, 100), "same size"},
-		{"not a PNG", jpegBytes(t, 64, 48), "not a PNG"},
-		{"missing", nil, "does not exist"},
+		{"other size", ptr(fileRef("m.png", "image/png", pngBytes(t, 100, 100))), "same size"},
+		{"not a PNG", ptr(fileRef("m.png", "image/png", jpegBytes(t, 64, 48))), "not a PNG"},
+		{"no bytes", ptr(planRef("m.png", "image/png", 10)), "not available"},
+		{"not handed over", nil, "did not hand over"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, fakeapi.Config{})
-			if tt.mask != nil {
-				h.files["m.png"] = tt.mask
-			}
+			// The first reference's size is only known from its bytes.
 			req := withRefs(newRequest(t, "prompt", "p", "mask", "m.png"), fileRef("a.png", "image/png", pngBytes(t, 64, 48)))
+			if tt.mask != nil {
+				withMask(req, *tt.mask)
+			}
 			_, _, err := h.generate(t, req)
 			var se *sdk.Error
 			if !errors.As(err, &se) || se.Kind != sdk.ErrInvalid || !strings.Contains(err.Error(), tt.want) {
@@ -129,6 +131,8 @@ func TestMaskCheckedBeforeAnyCall(t *testing.T) {
 		})
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func TestTransparentWebP(t *testing.T) {
 	h := newHarness(t, fakeapi.Config{})

@@ -5,13 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
 	"io"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -156,6 +154,19 @@ func planRef(name, mediaType string, size int64) sdk.Reference {
 	return sdk.NewReference("file", name, "", mediaType, size, nil)
 }
 
+// sized gives a reference the dimensions easel read from it.
+func sized(r sdk.Reference, w, h int) sdk.Reference {
+	r.Width, r.Height = w, h
+	return r
+}
+
+// withMask hands req the mask file the way easel does for the mask
+// attribute.
+func withMask(req *sdk.Request, mask sdk.Reference) *sdk.Request {
+	req.SetFile("mask", mask)
+	return req
+}
+
 // sleeper records the waits the provider asks for instead of waiting.
 type sleeper struct {
 	mu    sync.Mutex
@@ -180,7 +191,6 @@ type harness struct {
 	p     *Provider
 	fake  *fakeapi.OpenAI
 	sleep *sleeper
-	files map[string][]byte // what OpenFile serves (masks)
 }
 
 // newHarness starts a fake with cfg (its key set to testKey) and a
@@ -188,20 +198,13 @@ type harness struct {
 func newHarness(t testing.TB, cfg fakeapi.Config, settings ...any) *harness {
 	t.Helper()
 	cfg.APIKey = testKey
-	h := &harness{fake: fakeapi.NewOpenAI(cfg), sleep: &sleeper{}, files: map[string][]byte{}}
+	h := &harness{fake: fakeapi.NewOpenAI(cfg), sleep: &sleeper{}}
 	url := h.fake.Start(t)
 	h.p = NewWithOptions(Options{
 		Getenv: func(k string) string { return map[string]string{"OPENAI_API_KEY": testKey}[k] },
 		Now:    func() time.Time { return today },
 		Sleep:  h.sleep.sleep,
 		Jitter: func() float64 { return 0.5 },
-		OpenFile: func(path string) (io.ReadCloser, error) {
-			data, ok := h.files[path]
-			if !ok {
-				return nil, fmt.Errorf("open %s: %w", path, os.ErrNotExist)
-			}
-			return io.NopCloser(bytes.NewReader(data)), nil
-		},
 	})
 	if diags := h.p.Configure(context.Background(), providerConfig(append([]any{"base_url", url}, settings...)...)); diags.HasErrors() {
 		t.Fatalf("Configure: %v", diags)

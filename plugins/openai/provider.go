@@ -2,10 +2,10 @@ package openai
 
 import (
 	"context"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,9 +15,11 @@ import (
 // Options replace the provider's environment, clock, network and sleeping,
 // so tests control them. Zero fields take the real ones.
 type Options struct {
-	// Getenv reads OPENAI_API_KEY at Configure time.
+	// Getenv reads OPENAI_API_KEY at Configure time, and EASEL_OPENAI_TODAY
+	// when the provider is made.
 	Getenv func(string) string
-	// Now decides model lifecycle status (deprecated, shut down).
+	// Now is the clock: it decides model lifecycle status (deprecated, shut
+	// down) unless EASEL_OPENAI_TODAY names another day, and paces requests.
 	Now func() time.Time
 	// HTTPClient sends requests; nil builds one sized to max_concurrency.
 	// Its own timeout, if any, should exceed the provider's timeout.
@@ -26,10 +28,12 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Jitter returns a number in [0, 1) to spread retries.
 	Jitter func() float64
-	// OpenFile opens a mask file by its project-relative path. The default
-	// opens it under the working directory and refuses paths that leave it.
-	OpenFile func(path string) (io.ReadCloser, error)
 }
+
+// TodayEnv names the variable that sets the day model lifecycles are
+// judged on (YYYY-MM-DD) instead of the real date, so a team can see ahead
+// what a coming shutdown will break.
+const TodayEnv = "EASEL_OPENAI_TODAY"
 
 func (o Options) withDefaults() Options {
 	if o.Getenv == nil {
@@ -44,9 +48,6 @@ func (o Options) withDefaults() Options {
 	if o.Jitter == nil {
 		o.Jitter = rand.Float64
 	}
-	if o.OpenFile == nil {
-		o.OpenFile = openInWorkingDir
-	}
 	return o
 }
 
@@ -54,6 +55,8 @@ func (o Options) withDefaults() Options {
 // configured.
 type Provider struct {
 	opts Options
+	// today is the moment model lifecycles are judged at.
+	today func() time.Time
 
 	mu     sync.Mutex // guards the fields below, set by Configure
 	cfg    *settings
@@ -75,7 +78,8 @@ func New() sdk.Provider { return NewWithOptions(Options{}) }
 // NewWithOptions returns the provider with parts of its environment
 // replaced.
 func NewWithOptions(opts Options) *Provider {
-	return &Provider{opts: opts.withDefaults()}
+	opts = opts.withDefaults()
+	return &Provider{opts: opts, today: lifecycleClock(opts.Getenv(TodayEnv), opts.Now)}
 }
 
 // configure installs checked settings.
@@ -118,13 +122,13 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// openInWorkingDir opens path under the working directory; os.Root refuses
-// absolute paths, ".." and symlinks that leave it.
-func openInWorkingDir(path string) (io.ReadCloser, error) {
-	root, err := os.OpenRoot(".")
+// lifecycleClock is noon UTC of day when it is a YYYY-MM-DD date
+// (EASEL_OPENAI_TODAY), else now.
+func lifecycleClock(day string, now func() time.Time) func() time.Time {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(day))
 	if err != nil {
-		return nil, err
+		return now
 	}
-	defer root.Close()
-	return root.Open(path)
+	t = t.Add(12 * time.Hour)
+	return func() time.Time { return t }
 }

@@ -63,21 +63,38 @@ func (s *spec) checkReference(i int, r sdk.Reference) sdk.Diagnostics {
 	return nil
 }
 
-// checkMask checks the mask path at plan time; its bytes (PNG, same size as
-// the first reference) are checked before the request is sent.
+// checkMask checks what can be known of the mask at plan time: that there
+// is a reference to apply it to, that it is a PNG under 4 MB, and, when
+// easel could read both, that it is the size of the first reference. Its
+// bytes are checked again before the request is sent.
 func (s *spec) checkMask() sdk.Diagnostics {
-	switch {
-	case s.mask == "":
+	if s.mask == "" {
 		return nil
-	case len(s.refs) == 0:
+	}
+	if len(s.refs) == 0 {
 		return sdk.Diagnostics{sdk.Errorf("mask", "mask needs references",
 			"A mask marks what to repaint in the first reference image, and this image has no references. Add references or remove mask.")}
-	case !isProjectPath(s.mask):
-		return sdk.Diagnostics{sdk.Errorf("mask", "mask is outside the project",
-			"%q must be a path relative to the project directory, without \"..\".", s.mask)}
-	case !strings.EqualFold(path.Ext(s.mask), ".png"):
+	}
+	f := s.maskFile
+	isPNG := strings.EqualFold(path.Ext(s.mask), ".png")
+	if f != nil && f.MediaType != "" {
+		isPNG = f.MediaType == "image/png"
+	}
+	switch {
+	case !isPNG:
 		return sdk.Diagnostics{sdk.Errorf("mask", "mask must be a PNG",
-			"OpenAI takes a PNG mask whose fully transparent pixels mark the area to repaint; %q is not a .png file.", s.mask)}
+			"OpenAI takes a PNG mask whose fully transparent pixels mark the area to repaint; %q is not a PNG file.", s.mask)}
+	case f == nil:
+		return nil
+	case f.Size > maxMaskBytes:
+		return sdk.Diagnostics{sdk.Errorf("mask", "mask too large",
+			"%s has %.1f MB; OpenAI takes a mask of at most 4 MB.", s.mask, float64(f.Size)/(1<<20))}
+	}
+	first := s.refs[0]
+	if f.Width > 0 && first.Width > 0 && (f.Width != first.Width || f.Height != first.Height) {
+		return sdk.Diagnostics{sdk.Errorf("mask", "mask and first reference differ in size",
+			"%s is %dx%d but the first reference, %s, is %dx%d. OpenAI applies the mask to the first reference, and they must be the same size.",
+			s.mask, f.Width, f.Height, first.Name, first.Width, first.Height)}
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func (p *Provider) Schema() sdk.Schema {
 		Version:     Version,
 		Provider:    providerAttrs(),
 		Image:       imageAttrs(),
-		Models:      sdkModels(p.opts.Now()),
+		Models:      sdkModels(p.today()),
 	}
 }
 
@@ -75,7 +75,8 @@ func imageAttrs() []sdk.Attribute {
 		{Name: "output_compression", Type: cty.Number, Description: "Compression level 0-100 of jpeg or webp output."},
 		str("moderation", "Content moderation level: low or auto."),
 		str("input_fidelity", "How closely to keep the references' features: high or low (not on gpt-image-1-mini). Needs references."),
-		str("mask", "A PNG in the project, the same size as the first reference, whose fully transparent pixels mark what to repaint. Needs references."),
+		{Name: "mask", Type: cty.String, File: true,
+			Description: "A PNG in the project, the same size as the first reference, whose fully transparent pixels mark what to repaint. Needs references."},
 		user,
 	}
 }

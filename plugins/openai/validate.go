@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -27,8 +26,9 @@ type spec struct {
 	moderation    string
 	fidelity      string
 	user          string
-	mask          string
-	format        string // the output format: output_format, else the output's extension
+	mask          string         // the mask attribute, a project path
+	maskFile      *sdk.Reference // its file, as easel hands it over
+	format        string         // the output format: output_format, else the output's extension
 	compression   int
 	hasCompress   bool
 	refs          []sdk.Reference
@@ -39,7 +39,7 @@ type spec struct {
 // ValidateImage checks one image locally, reporting every problem against
 // its attribute.
 func (p *Provider) ValidateImage(_ context.Context, req *sdk.Request) sdk.Diagnostics {
-	_, diags := resolve(req, p.opts.Now())
+	_, diags := resolve(req, p.today())
 	return diags
 }
 
@@ -53,6 +53,9 @@ func resolve(req *sdk.Request, now time.Time) (*spec, sdk.Diagnostics) {
 	}
 	if m, ok := Lookup(s.modelID); ok {
 		s.model = &m
+	}
+	if f, ok := req.File("mask"); ok {
+		s.maskFile = &f
 	}
 	var diags sdk.Diagnostics
 	diags = append(diags, s.checkModel(now)...)
@@ -249,14 +252,4 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
-}
-
-// isProjectPath reports whether p is a relative path that stays inside the
-// project.
-func isProjectPath(p string) bool {
-	if p == "" || path.IsAbs(p) || strings.HasPrefix(p, `\`) || strings.Contains(p, ":") {
-		return false
-	}
-	clean := path.Clean(strings.ReplaceAll(p, `\`, "/"))
-	return clean != ".." && !strings.HasPrefix(clean, "../")
 }

@@ -71,8 +71,16 @@ func TestValidateImage(t *testing.T) {
 			[]diag{{e, "references", "URL references"}}},
 		{"mask without references", newRequest(t, "prompt", "p", "mask", "m.png"), []diag{{e, "mask", "needs references"}}},
 		{"mask not png", withRefs(newRequest(t, "prompt", "p", "mask", "m.jpg"), png(10)), []diag{{e, "mask", "must be a PNG"}}},
-		{"mask outside project", withRefs(newRequest(t, "prompt", "p", "mask", "../m.png"), png(10)), []diag{{e, "mask", "outside the project"}}},
-		{"mask absolute", withRefs(newRequest(t, "prompt", "p", "mask", "/tmp/m.png"), png(10)), []diag{{e, "mask", "outside the project"}}},
+		{"mask the size of the first reference", withMask(withRefs(newRequest(t, "prompt", "p", "mask", "m.png"), sized(png(10), 64, 48), png(10)),
+			sized(planRef("m.png", "image/png", 10), 64, 48)), nil},
+		{"mask of another size", withMask(withRefs(newRequest(t, "prompt", "p", "mask", "m.png"), sized(png(10), 64, 48)),
+			sized(planRef("m.png", "image/png", 10), 100, 100)), []diag{{e, "mask", "differ in size"}}},
+		{"mask against another reference's size", withMask(withRefs(newRequest(t, "prompt", "p", "mask", "m.png"), sized(png(10), 64, 48), sized(png(10), 100, 100)),
+			sized(planRef("m.png", "image/png", 10), 100, 100)), []diag{{e, "mask", "differ in size"}}},
+		{"first reference not generated yet", withMask(withRefs(newRequest(t, "prompt", "p", "mask", "m.png"), sdk.NewReference("image", "image.hero", "", "", 0, nil)),
+			sized(planRef("m.png", "image/png", 10), 100, 100)), nil},
+		{"mask over 4 MB", withMask(withRefs(newRequest(t, "prompt", "p", "mask", "m.png"), png(10)), planRef("m.png", "image/png", 5<<20)),
+			[]diag{{e, "mask", "mask too large"}}},
 
 		{"unknown model", newRequest(t, "prompt", "p", "model", "gpt-image-3"), []diag{{w, "model", "Unknown OpenAI model"}}},
 		{"unknown model passes options", newRequest(t, "prompt", "p", "model", "sd-cpp-local", "size", "1000x600", "quality", "whatever"),
@@ -150,6 +158,43 @@ func TestLifecycleFollowsTheClock(t *testing.T) {
 			}
 			if !strings.Contains(got[0].Detail, replace26) {
 				t.Errorf("detail %q does not name the replacement", got[0].Detail)
+			}
+		})
+	}
+}
+
+// TestLifecycleOnAnotherDay: EASEL_OPENAI_TODAY judges lifecycles on the
+// day it names, in validation and in the schema the engine warns from; a
+// value that is not a date is ignored with a warning.
+func TestLifecycleOnAnotherDay(t *testing.T) {
+	tests := []struct {
+		env      string
+		severity sdk.Severity
+		summary  string
+		status   string
+		warning  bool
+	}{
+		{"2026-10-22", sdk.SeverityWarning, "gpt-image-1 is deprecated", "deprecated", false},
+		{"2026-10-23", sdk.SeverityError, "gpt-image-1 was shut down on 2026-10-23", "shutdown", false},
+		{"", sdk.SeverityError, "gpt-image-1 was shut down on 2026-10-23", "shutdown", false},
+		{"last tuesday", sdk.SeverityError, "gpt-image-1 was shut down on 2026-10-23", "shutdown", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			env := map[string]string{TodayEnv: tt.env}
+			p := NewWithOptions(Options{Now: func() time.Time { return today }, Getenv: func(k string) string { return env[k] }})
+			got := p.ValidateImage(context.Background(), newRequest(t, "prompt", "p", "model", "gpt-image-1"))
+			if len(got) != 1 || got[0].Severity != tt.severity || got[0].Summary != tt.summary {
+				t.Fatalf("got %s", dump(got))
+			}
+			for _, m := range p.Schema().Models {
+				if m.ID == "gpt-image-1" && m.Status != tt.status {
+					t.Errorf("schema status = %s, want %s", m.Status, tt.status)
+				}
+			}
+			cfg := p.ValidateConfig(context.Background(), providerConfig())
+			if (len(cfg) == 1 && strings.Contains(cfg[0].Summary, TodayEnv)) != tt.warning {
+				t.Errorf("config diagnostics: %s", dump(cfg))
 			}
 		})
 	}
