@@ -1,6 +1,7 @@
 // Package lockfile owns easel.lock.hcl: the record of what every image was
 // generated from (provider, model, spec hash, inputs, references) and what it
-// produced (output path, SHA-256, size, dimensions, cost, provider metadata).
+// produced (output path, SHA-256, size, dimensions, cost, provider metadata,
+// and the SHA-256 of every candidate when it was generated several times).
 //
 // The format is HCL. Writing is deterministic (providers sorted by name,
 // images by address, keys sorted, numbers normalised, strings in Unicode

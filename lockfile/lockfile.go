@@ -46,6 +46,10 @@ type Image struct {
 	Width    int
 	Height   int
 	CostUSD  *float64 // nil when unknown
+	// Candidates are the hex SHA-256 of every candidate of an image
+	// generated with candidates = N (N > 1), in generation order; SHA256 is
+	// the one picked. Empty for an image generated once.
+	Candidates []string
 	// Inputs are the evaluated, non-secret attributes the image was generated
 	// from. After Parse they are in the form NormalizeValue gives.
 	Inputs     map[string]cty.Value
@@ -176,6 +180,7 @@ func (img *Image) Clone() *Image {
 		cost := *img.CostUSD
 		c.CostUSD = &cost
 	}
+	c.Candidates = slices.Clone(img.Candidates)
 	c.Inputs = maps.Clone(img.Inputs)
 	c.Metadata = maps.Clone(img.Metadata)
 	c.References = nil

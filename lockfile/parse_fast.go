@@ -193,6 +193,8 @@ func (r *lineReader) imageAttr(img *Image) func(key, value string) bool {
 			return smallIntInto(value, &img.Height)
 		case "cost_usd":
 			return r.cost(img, value)
+		case "candidates":
+			return candidatesInto(value, &img.Candidates)
 		}
 		return r.imageObject(img, key, value)
 	}
@@ -254,6 +256,22 @@ func (r *lineReader) object(level int) (map[string]cty.Value, bool) {
 		return ok && rest == ""
 	}))
 	return out, ok
+}
+
+// candidatesInto reads a one-line list of strings.
+func candidatesInto(value string, dst *[]string) bool {
+	v, rest, ok := scalarOrTuple(value)
+	if !ok || rest != "" || !v.Type().IsTupleType() || v.LengthInt() == 0 {
+		return false
+	}
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsNull() || e.Type() != cty.String {
+			return false
+		}
+		*dst = append(*dst, e.AsString())
+	}
+	return true
 }
 
 func stringInto(value string, dst *string) bool {

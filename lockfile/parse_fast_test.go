@@ -21,6 +21,7 @@ func TestParseCanonicalAgreesWithHCL(t *testing.T) {
 		"keys":   withInputs(keyInputs()),
 		"nums":   withInputs(numberInputs()),
 		"strs":   withInputs(stringInputs()),
+		"cands":  candidates(),
 	}
 	for name, f := range mustBeFast {
 		t.Run(name, func(t *testing.T) {

@@ -20,6 +20,7 @@ func imageSchema() *hcl.BodySchema {
 			{Name: "width", Required: true},
 			{Name: "height", Required: true},
 			{Name: "cost_usd"},
+			{Name: "candidates"},
 			{Name: "inputs"},
 			{Name: "metadata"},
 		},
@@ -51,12 +52,40 @@ func (d *decoder) image(b *hcl.Block) *Image {
 	img.Width = d.intAttr(attrs["width"])
 	img.Height = d.intAttr(attrs["height"])
 	img.CostUSD = d.cost(attrs["cost_usd"])
+	img.Candidates = d.candidates(attrs["candidates"])
 	img.Inputs = d.inputs(attrs["inputs"])
 	img.Metadata = d.metadata(attrs["metadata"])
 	for _, rb := range content.Blocks {
 		img.References = append(img.References, d.reference(rb))
 	}
 	return img
+}
+
+// candidates decodes a list of hex SHA-256 strings.
+func (d *decoder) candidates(a *hcl.Attribute) []string {
+	if a == nil {
+		return nil
+	}
+	v, diags := a.Expr.Value(nil)
+	d.diags = append(d.diags, diags...)
+	if diags.HasErrors() {
+		return nil
+	}
+	ty := v.Type()
+	if v.IsNull() || !(ty.IsTupleType() || ty.IsListType()) || v.LengthInt() == 0 {
+		d.errorf(a.Expr.Range(), "Invalid candidates", "The candidates attribute must be a list of the candidates' sha256, [\"<hex>\", ...].")
+		return nil
+	}
+	var out []string
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsNull() || e.Type() != cty.String || checkHex("sha256", e.AsString()) != nil {
+			d.errorf(a.Expr.Range(), "Invalid candidates", "Every candidate must be a sha256 of 64 lowercase hex digits.")
+			return nil
+		}
+		out = append(out, e.AsString())
+	}
+	return out
 }
 
 func (d *decoder) reference(b *hcl.Block) *Reference {

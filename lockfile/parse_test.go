@@ -70,6 +70,8 @@ func TestParseDamaged(t *testing.T) {
 		{name: "inputs with a template", src: damaged("height    = 64", "height = 64\ninputs = { a = \"${x}\" }"), want: []diagWant{{"Variables not allowed", 11}}},
 		{name: "infinite input", src: damaged("height    = 64", "height = 64\ninputs = { a = [1e999999999] }"), want: []diagWant{{"Invalid inputs", 11}}},
 		{name: "huge input", src: damaged("height    = 64", "height = 64\ninputs = { a = { b = 1e99999999 } }"), want: []diagWant{{"Invalid inputs", 11}}},
+		{name: "candidates not a list", src: damaged("height    = 64", "height = 64\ncandidates = \"x\""), want: []diagWant{{"Invalid candidates", 11}}},
+		{name: "candidate not a hash", src: damaged("height    = 64", "height = 64\ncandidates = [\"abc\"]"), want: []diagWant{{"Invalid candidates", 11}}},
 		{name: "metadata not strings", src: damaged("height    = 64", "height = 64\nmetadata = { seed = 42 }"), want: []diagWant{{"Invalid metadata", 11}}},
 		{name: "reference kind", src: damaged("height    = 64", "height = 64\nreference \"r.png\" {\n kind = \"disk\"\n}"), want: []diagWant{{"Invalid kind", 12}}},
 		{name: "reference without kind", src: damaged("height    = 64", "height = 64\nreference \"r.png\" {\n}"), want: []diagWant{{"Missing required argument", 11}}},

@@ -47,6 +47,7 @@ func TestBytesMatchesHCLWrite(t *testing.T) {
 		"nested":         withInputs(nestedInputs()),
 		"names":          trickyNames(),
 		"costs":          costs(),
+		"candidates":     candidates(),
 		"objects in lists": withInputs(map[string]cty.Value{
 			"a": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"k": cty.True}), cty.Zero}),
 		}),

@@ -80,6 +80,11 @@ func (img *Image) validate() error {
 	if img.CostUSD != nil {
 		errs = append(errs, checkCost(*img.CostUSD))
 	}
+	for i, c := range img.Candidates {
+		if err := checkHex("sha256", c); err != nil {
+			errs = append(errs, fmt.Errorf("candidate %d: %w", i+1, err))
+		}
+	}
 	for k, v := range img.Inputs {
 		if err := checkValue(v); err != nil {
 			errs = append(errs, fmt.Errorf("input %q: %w", k, err))

@@ -163,6 +163,9 @@ func (w *blockWriter) image(img *Image) {
 	if img.CostUSD != nil && checkCost(*img.CostUSD) == nil {
 		w.field("cost_usd", costLit(*img.CostUSD))
 	}
+	if len(img.Candidates) > 0 {
+		w.field("candidates", appendValue(nil, candidatesVal(img.Candidates)))
+	}
 	if inputs := writableInputs(img.Inputs); len(inputs) > 0 {
 		w.object(1, "inputs", cty.ObjectVal(inputs))
 	}

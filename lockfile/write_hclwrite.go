@@ -25,6 +25,9 @@ func writeImage(body *hclwrite.Body, img *Image) {
 	if img.CostUSD != nil && checkCost(*img.CostUSD) == nil {
 		body.SetAttributeRaw("cost_usd", valueTokens(cty.NumberFloatVal(*img.CostUSD)))
 	}
+	if len(img.Candidates) > 0 {
+		body.SetAttributeRaw("candidates", valueTokens(candidatesVal(img.Candidates)))
+	}
 	if inputs := writableInputs(img.Inputs); len(inputs) > 0 {
 		body.SetAttributeRaw("inputs", valueTokens(cty.ObjectVal(inputs)))
 	}
@@ -65,6 +68,15 @@ func writableInputs(in map[string]cty.Value) map[string]cty.Value {
 		}
 	}
 	return out
+}
+
+// candidatesVal is the candidates list as a value: a tuple of strings.
+func candidatesVal(sums []string) cty.Value {
+	vals := make([]cty.Value, len(sums))
+	for i, s := range sums {
+		vals[i] = cty.StringVal(s)
+	}
+	return cty.TupleVal(vals)
 }
 
 func stringMapVal(m map[string]string) cty.Value {
