@@ -1,0 +1,116 @@
+package vendorapi
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/easelhq/easel/internal/imagefmt"
+)
+
+// Want is what an answer's image must be; zero fields accept anything.
+type Want struct {
+	// Formats lists the acceptable formats ("png", "jpeg", "webp").
+	Formats []string
+	// Width and Height are exact dimensions.
+	Width, Height int
+	// MaxPixels bounds width x height (0: imagefmt.MaxPixels).
+	MaxPixels int64
+}
+
+// Image is a checked image.
+type Image struct {
+	Data          []byte
+	Format        string
+	Width, Height int
+}
+
+// MediaType is the image's media type ("image/png").
+func (i Image) MediaType() string { return imagefmt.MediaType(i.Format) }
+
+// CheckImage checks that data is a complete PNG, JPEG or WebP file as want
+// describes: the format and dimensions from its header, and its end (PNG
+// IEND, JPEG EOI, WebP RIFF length), so that garbage and truncated bodies
+// are errors, never images.
+func CheckImage(data []byte, want Want) (Image, error) {
+	format, w, h, err := imagefmt.Sniff(bytes.NewReader(data))
+	if err != nil {
+		return Image{}, err
+	}
+	img := Image{Data: data, Format: format, Width: w, Height: h}
+	limit := want.MaxPixels
+	if limit <= 0 {
+		limit = imagefmt.MaxPixels
+	}
+	switch {
+	case len(want.Formats) > 0 && !slices.Contains(want.Formats, format):
+		return img, fmt.Errorf("it is %s, not the %s asked for", format, strings.Join(want.Formats, " or "))
+	case int64(w)*int64(h) > limit:
+		return img, fmt.Errorf("it is %dx%d, more than %d pixels", w, h, limit)
+	case want.Width > 0 && w != want.Width, want.Height > 0 && h != want.Height:
+		return img, fmt.Errorf("it is %dx%d, not the %dx%d asked for", w, h, want.Width, want.Height)
+	}
+	if err := complete(format, data); err != nil {
+		return img, err
+	}
+	return img, nil
+}
+
+// complete checks a file's end, which Sniff does not read: PNG ends with
+// IEND, JPEG with EOI (padding aside), and a WebP is as long as its RIFF
+// header says.
+func complete(format string, data []byte) error {
+	ok := false
+	switch format {
+	case imagefmt.PNG:
+		ok = bytes.HasSuffix(data, []byte("IEND\xae\x42\x60\x82"))
+	case imagefmt.JPEG:
+		ok = bytes.HasSuffix(bytes.TrimRight(data, "\x00\r\n"), []byte{0xff, 0xd9})
+	case imagefmt.WebP:
+		ok = len(data) >= 8 && int64(binary.LittleEndian.Uint32(data[4:8]))+8 <= int64(len(data))
+	}
+	if !ok {
+		return fmt.Errorf("the %s file is truncated", format)
+	}
+	return nil
+}
+
+// DecodeBase64 decodes an image sent as base64: standard or URL alphabet,
+// padded or not, with or without a data: URL prefix
+// ("data:image/png;base64,...") and line breaks.
+func DecodeBase64(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if rest, ok := strings.CutPrefix(s, "data:"); ok {
+		_, payload, found := strings.Cut(rest, ",")
+		if !found || !strings.Contains(rest[:len(rest)-len(payload)], ";base64") {
+			return nil, fmt.Errorf("the data URL is not base64")
+		}
+		s = payload
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == ' ' {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimRight(s, "=")
+	if strings.ContainsAny(s, "-_") {
+		return decodeOr(base64.RawURLEncoding, s)
+	}
+	return decodeOr(base64.RawStdEncoding, s)
+}
+
+func decodeOr(enc *base64.Encoding, s string) ([]byte, error) {
+	data, err := enc.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("the image is not valid base64")
+	}
+	return data, nil
+}
+
+// EncodeBase64 is data as standard, padded base64, as vendors take
+// reference images in JSON.
+func EncodeBase64(data []byte) string { return base64.StdEncoding.EncodeToString(data) }

@@ -1,0 +1,81 @@
+package vendorapi
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCheckImage(t *testing.T) {
+	png := encodeImage(t, "png", 64, 48)
+	jpeg := encodeImage(t, "jpeg", 64, 48)
+	webp := encodeImage(t, "webp", 64, 48)
+	tests := []struct {
+		name    string
+		data    []byte
+		want    Want
+		wantErr string // "" for success
+	}{
+		{name: "png", data: png, want: Want{Formats: []string{"png"}, Width: 64, Height: 48}},
+		{name: "jpeg, any size", data: jpeg, want: Want{Formats: []string{"jpeg", "png"}}},
+		{name: "jpeg with trailing padding", data: append(append([]byte{}, jpeg...), 0, 0, '\n'), want: Want{}},
+		{name: "webp", data: webp, want: Want{Width: 64, Height: 48}},
+		{name: "wrong format", data: jpeg, want: Want{Formats: []string{"png"}}, wantErr: "it is jpeg, not the png asked for"},
+		{name: "wrong size", data: png, want: Want{Width: 64, Height: 64}, wantErr: "it is 64x48, not the 64x64 asked for"},
+		{name: "too many pixels", data: png, want: Want{MaxPixels: 1000}, wantErr: "more than 1000 pixels"},
+		{name: "truncated png", data: png[:len(png)/2], wantErr: "truncated"},
+		{name: "truncated jpeg", data: jpeg[:len(jpeg)-10], wantErr: "truncated"},
+		{name: "truncated webp", data: webp[:len(webp)-4], wantErr: "truncated"},
+		{name: "html", data: []byte("<html><body>502 Bad Gateway</body></html>"), wantErr: "not a PNG, JPEG or WebP"},
+		{name: "empty", data: nil, wantErr: "empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img, err := CheckImage(tt.data, tt.want)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("CheckImage: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("CheckImage = %v, want an error containing %q", err, tt.wantErr)
+			case tt.wantErr == "" && (img.Width != 64 || img.Height != 48 || img.MediaType() == ""):
+				t.Errorf("CheckImage = %s %dx%d", img.Format, img.Width, img.Height)
+			}
+		})
+	}
+}
+
+func TestDecodeBase64(t *testing.T) {
+	data := []byte("\x89PNG\r\n\x1a\n\xff\xfe\xfd-image-bytes")
+	std := base64.StdEncoding.EncodeToString(data)
+	tests := []struct {
+		name, in string
+		wantErr  bool
+	}{
+		{name: "standard", in: std},
+		{name: "unpadded", in: strings.TrimRight(std, "=")},
+		{name: "url alphabet", in: base64.RawURLEncoding.EncodeToString(data)},
+		{name: "data URL", in: "data:image/png;base64," + std},
+		{name: "line breaks", in: std[:8] + "\n" + std[8:16] + "\r\n" + std[16:]},
+		{name: "data URL that is not base64", in: "data:image/png," + std, wantErr: true},
+		{name: "not base64", in: "!!not%%base64", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DecodeBase64(tt.in)
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("DecodeBase64 = %q, want an error", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(data, got); diff != "" {
+				t.Errorf("DecodeBase64 (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
