@@ -123,6 +123,9 @@ type Image struct {
 	// Body is the whole block body, meta attributes included; Evaluate
 	// decodes it against the provider's image schema.
 	Body hcl.Body
+	// Candidates is the optional number of candidates to generate
+	// (candidates = 4); nil when absent.
+	Candidates hcl.Expression
 }
 
 // ProviderName is the provider name without its alias.

@@ -80,6 +80,9 @@ type ImageInstance struct {
 	// HasSource is set when the image has a source attribute: then
 	// References[0] is the source.
 	HasSource bool
+	// Candidates is how many candidates to generate, from the candidates
+	// meta attribute: 0 when unset (one image), else 1 to MaxCandidates.
+	Candidates int
 	// DependsOn lists addresses (image.x["k"]) or bare images (image.x,
 	// meaning every instance of x) this image depends on, from depends_on
 	// and from image.* references in its attributes (references excluded:

@@ -83,6 +83,12 @@ func (ev *evaluator) evalInstance(inst *instance, schema *plugins.Schema, conten
 			ii.HasSource = true
 		}
 	}
+	if img.Candidates != nil {
+		ii.AttrRanges[attrCandidates] = img.Candidates.Range()
+		n, cDiags := ev.evalCandidates(inst, sc)
+		ii.Candidates = n
+		diags = append(diags, cDiags...)
+	}
 	ii.DependsOn = sortedUnique(deps)
 	return ii, diags
 }

@@ -15,6 +15,7 @@ const (
 	attrOutput     = "output"
 	attrReferences = "references"
 	attrSource     = "source"
+	attrCandidates = "candidates"
 	attrForEach    = "for_each"
 	attrCount      = "count"
 	attrDependsOn  = "depends_on"
@@ -23,7 +24,7 @@ const (
 
 var imageMetaAttrs = []hcl.AttributeSchema{
 	{Name: attrProvider}, {Name: attrOutput}, {Name: attrReferences}, {Name: attrSource},
-	{Name: attrForEach}, {Name: attrCount}, {Name: attrDependsOn},
+	{Name: attrForEach}, {Name: attrCount}, {Name: attrDependsOn}, {Name: attrCandidates},
 }
 
 func (ld *loader) decodeImage(b *hcl.Block) hcl.Diagnostics {
@@ -55,6 +56,9 @@ func (ld *loader) decodeImage(b *hcl.Block) hcl.Diagnostics {
 	}
 	if attr, ok := attrs[attrSource]; ok {
 		img.Source = attr.Expr
+	}
+	if attr, ok := attrs[attrCandidates]; ok {
+		img.Candidates = attr.Expr
 	}
 	diags = append(diags, img.decodeRepetition(attrs)...)
 	if attr, ok := attrs[attrDependsOn]; ok {
