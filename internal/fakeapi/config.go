@@ -17,8 +17,9 @@ type Config struct {
 	Latency    time.Duration
 	LatencyMax time.Duration
 
-	// RateLimit answers 429 rate_limit_exceeded with a Retry-After header of
-	// RetryAfter (rounded up to whole seconds; default 1s).
+	// RateLimit answers 429 rate_limit_exceeded asking to wait RetryAfter
+	// (default 1s): Retry-After in whole seconds, rounded up, and
+	// Retry-After-Ms in milliseconds.
 	RateLimit  Fault
 	RetryAfter time.Duration
 	// ServerError answers 500 server_error after the latency, as if the

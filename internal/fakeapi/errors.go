@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // apiError is an error answer in OpenAI's shape:
@@ -140,11 +141,16 @@ func orgNotVerified(model string) *apiError {
 		message: fmt.Sprintf("Your organization must be verified to use the model `%s`. Please go to: https://platform.openai.com/settings/organization/general and click on Verify Organization. If you just verified, it can take up to 15 minutes for access to propagate.", model)}
 }
 
-func rateLimited(model string, retryAfterSeconds int) *apiError {
+// rateLimited is a 429 asking to wait retryAfter: Retry-After in whole
+// seconds, rounded up, and Retry-After-Ms exactly, the header OpenAI's own
+// SDKs read first.
+func rateLimited(model string, retryAfter time.Duration) *apiError {
+	secs := int((retryAfter + time.Second - 1) / time.Second)
 	h := http.Header{}
-	h.Set("Retry-After", fmt.Sprint(retryAfterSeconds))
+	h.Set("Retry-After", fmt.Sprint(secs))
+	h.Set("Retry-After-Ms", fmt.Sprint(retryAfter.Milliseconds()))
 	return &apiError{status: http.StatusTooManyRequests, typ: "rate_limit_exceeded", code: "rate_limit_exceeded", header: h,
-		message: fmt.Sprintf("Rate limit reached for %s in organization org-fake on images per minute (IPM): Limit 5, Used 5, Requested 1. Please try again in %ds.", model, retryAfterSeconds)}
+		message: fmt.Sprintf("Rate limit reached for %s in organization org-fake on images per minute (IPM): Limit 5, Used 5, Requested 1. Please try again in %s.", model, retryAfter)}
 }
 
 func insufficientQuota() *apiError {

@@ -19,8 +19,9 @@ func TestRateLimitThenSuccess(t *testing.T) {
 	url := o.Start(t)
 	for i := range 2 {
 		a := postJSON(t, url, "/images/generations", testKey, with("gpt-image-2"))
-		if a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") != "2" {
-			t.Fatalf("request %d: status %d, Retry-After %q; want 429 and 2", i, a.status, a.header.Get("Retry-After"))
+		if a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") != "2" || a.header.Get("Retry-After-Ms") != "1500" {
+			t.Fatalf("request %d: status %d, Retry-After %q, Retry-After-Ms %q; want 429, 2 and 1500",
+				i, a.status, a.header.Get("Retry-After"), a.header.Get("Retry-After-Ms"))
 		}
 		if e := a.apiError(t); deref(e.Code) != "rate_limit_exceeded" {
 			t.Errorf("code = %q", deref(e.Code))

@@ -200,7 +200,7 @@ func (o *OpenAI) admit(r *http.Request, edit bool, rec *Received) (*request, mod
 		return nil, modelSpec{}, err
 	}
 	if o.draw("rate_limit", o.cfg.RateLimit) {
-		return nil, modelSpec{}, rateLimited(spec.id, int((o.cfg.RetryAfter+time.Second-1)/time.Second))
+		return nil, modelSpec{}, rateLimited(spec.id, o.cfg.RetryAfter)
 	}
 	if err := validate(spec, req); err != nil {
 		return nil, modelSpec{}, err
