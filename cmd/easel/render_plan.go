@@ -22,8 +22,10 @@ func planCounts(plan *engine.Plan) map[engine.Action]int {
 }
 
 // writePlanText renders a plan the way Terraform users expect: one line
-// per change with its symbol, address, what generates it and its cost,
-// the reasons under it, then the counts and the estimated cost.
+// per change with its symbol, address, provider/model, size, quality and
+// estimated cost; the reasons and attribute diffs under it; then the
+// counts and the estimated cost, by provider and model when there are
+// several.
 func writePlanText(w io.Writer, plan *engine.Plan, colour bool) {
 	if len(plan.Changes) == 0 {
 		fmt.Fprintf(w, "No changes. %s up to date.\n", plural(plan.Unchanged, "image is", "images are"))
@@ -31,52 +33,74 @@ func writePlanText(w io.Writer, plan *engine.Plan, colour bool) {
 	}
 	fmt.Fprintln(w, "easel will perform these actions:")
 	fmt.Fprintln(w)
-	addrW, descW := columnWidths(plan)
+	cols := columnWidths(plan)
+	cols.width = width(w)
 	for _, c := range plan.Changes {
-		writeChange(w, c, addrW, descW, colour)
+		writeChange(w, c, cols, colour)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, planSummary(plan))
-	if line := estimateLine(plan); line != "" {
+	fmt.Fprintln(w, paint(planSummary(plan), ansiBold, colour))
+	for _, line := range estimateLines(plan) {
 		fmt.Fprintln(w, line)
 	}
 }
 
-func columnWidths(plan *engine.Plan) (addrW, descW int) {
-	for _, c := range plan.Changes {
-		addrW = max(addrW, len(c.Address))
-		if c.Action.Generates() {
-			descW = max(descW, len(describe(c)))
-		}
-	}
-	return addrW, descW
+// planColumns are the widths of the columns of the change lines.
+type planColumns struct {
+	addr, model, size, quality, cost int
+	width                            int // of the whole line, for wrapping diffs
 }
 
-func writeChange(w io.Writer, c *engine.Change, addrW, descW int, colour bool) {
+func columnWidths(plan *engine.Plan) planColumns {
+	cols := planColumns{width: 78}
+	for _, c := range plan.Changes {
+		cols.addr = max(cols.addr, len(c.Address))
+		if c.Action.Generates() {
+			cols.model = max(cols.model, len(modelName(c.Provider, c.Model)))
+			cols.size = max(cols.size, len(c.Size))
+			cols.quality = max(cols.quality, len(c.Quality))
+			cols.cost = max(cols.cost, len(formatUSD(c.Estimate.USD)))
+		}
+	}
+	return cols
+}
+
+func writeChange(w io.Writer, c *engine.Change, cols planColumns, colour bool) {
 	sym := paint(c.Action.Symbol(), actionColour(c.Action), colour)
-	reasons := reasonLines(c)
+	reasons := c.Reasons
 	if c.Action.Generates() {
-		line := fmt.Sprintf("  %s %-*s  %-*s  %s", sym, addrW, c.Address, descW, describe(c), formatUSD(c.Estimate.USD))
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
+		fmt.Fprintln(w, strings.TrimRight("  "+sym+" "+generateColumns(c, cols), " "))
 	} else {
 		first := ""
 		if len(reasons) > 0 {
-			first, reasons = reasons[0], reasons[1:]
+			first, reasons = reasonLines(reasons[:1])[0], reasons[1:]
 		}
-		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %s %-*s  %s", sym, addrW, c.Address, first), " "))
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %s %-*s  %s", sym, cols.addr, c.Address, first), " "))
 	}
 	for _, r := range reasons {
-		fmt.Fprintf(w, "      %s\n", r)
+		for _, line := range reasonText(r, cols.width, colour) {
+			fmt.Fprintf(w, "      %s\n", line)
+		}
 	}
 	for _, warn := range c.Warnings {
 		fmt.Fprintf(w, "      warning: %s\n", warn)
 	}
 }
 
+// generateColumns is the address, provider/model, size, quality and cost
+// of a change that generates, in aligned columns.
+func generateColumns(c *engine.Change, cols planColumns) string {
+	s := fmt.Sprintf("%-*s  %-*s  %-*s", cols.addr, c.Address, cols.model, modelName(c.Provider, c.Model), cols.size, c.Size)
+	if cols.quality > 0 {
+		s += fmt.Sprintf("  %-*s", cols.quality, c.Quality)
+	}
+	return s + fmt.Sprintf("  %*s", cols.cost, formatUSD(c.Estimate.USD))
+}
+
 // describe says what generates an image: provider, model, size, quality.
 func describe(c *engine.Change) string {
 	var parts []string
-	for _, s := range []string{c.Provider, c.Model, c.Size, c.Quality} {
+	for _, s := range []string{modelName(c.Provider, c.Model), c.Size, c.Quality} {
 		if s != "" {
 			parts = append(parts, s)
 		}
@@ -85,9 +109,9 @@ func describe(c *engine.Change) string {
 }
 
 // reasonLines renders why a change is planned, one line per reason.
-func reasonLines(c *engine.Change) []string {
+func reasonLines(reasons []engine.Reason) []string {
 	var out []string
-	for _, r := range c.Reasons {
+	for _, r := range reasons {
 		switch {
 		case r.Kind == engine.ReasonNew:
 			out = append(out, "(new)")
@@ -99,6 +123,25 @@ func reasonLines(c *engine.Change) []string {
 	}
 	return out
 }
+
+// reasonText renders one reason: "prompt: "a" -> "b"" for a short
+// attribute change; for a long one, the attribute's name and a word diff
+// (unchanged stretches elided) wrapped below it.
+func reasonText(r engine.Reason, width int, colour bool) []string {
+	ac, ok := attributeChange(r)
+	if !ok || ac.words == nil {
+		return reasonLines([]engine.Reason{r})
+	}
+	lines := []string{ac.name + ":"}
+	for _, l := range wrapWords(wordDiffText(elide(ac.words, wordContext), colour), max(width-8, 30)) {
+		lines = append(lines, "  "+l)
+	}
+	return lines
+}
+
+// wordContext is how many unchanged words a word diff keeps on each side
+// of a change.
+const wordContext = 6
 
 func planSummary(plan *engine.Plan) string {
 	n := planCounts(plan)
@@ -115,28 +158,38 @@ func planSummary(plan *engine.Plan) string {
 	return s
 }
 
-// estimateLine gives the plan's estimated cost; unknown prices are said
-// to be unknown, never counted as free.
-func estimateLine(plan *engine.Plan) string {
-	generating, unknown := 0, 0
-	for _, c := range plan.Changes {
-		if c.Action.Generates() {
-			generating++
-			if c.Estimate.USD == nil {
-				unknown++
-			}
-		}
+// estimateLines give the plan's estimated cost, then the cost by provider
+// and model when there are several; unknown prices are said to be
+// unknown, never counted as free.
+func estimateLines(plan *engine.Plan) []string {
+	pc := costOf(plan)
+	if pc.Images == 0 {
+		return nil
 	}
-	if generating == 0 {
+	lines := []string{estimateLine(plan)}
+	if len(pc.Groups) < 2 {
+		return lines
+	}
+	nameW, countW := 0, 0
+	for _, g := range pc.Groups {
+		nameW = max(nameW, len(g.Name))
+		countW = max(countW, len(plural(g.Images, "image", "images")))
+	}
+	for _, g := range pc.Groups {
+		lines = append(lines, fmt.Sprintf("  %-*s  %-*s  %s", nameW, g.Name, countW, plural(g.Images, "image", "images"), g))
+	}
+	return lines
+}
+
+// estimateLine gives the plan's estimated cost in one line.
+func estimateLine(plan *engine.Plan) string {
+	pc := costOf(plan)
+	if pc.Images == 0 {
 		return ""
 	}
-	usd, _ := plan.TotalEstimate()
-	total := formatUSD(&usd)
-	if unknown == generating {
-		total = "unknown"
-	}
-	if unknown > 0 {
-		return fmt.Sprintf("Estimated cost: %s (%s with unknown price)", total, plural(unknown, "image", "images"))
+	total := formatUSD(pc.known())
+	if pc.Unknown > 0 {
+		return fmt.Sprintf("Estimated cost: %s (%s with unknown price)", total, plural(pc.Unknown, "image", "images"))
 	}
 	return "Estimated cost: " + total
 }
