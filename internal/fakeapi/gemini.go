@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,8 +29,9 @@ type GeminiConfig struct {
 	LatencyMax time.Duration
 
 	// RateLimit answers 429 RESOURCE_EXHAUSTED with a RetryInfo detail of
-	// RetryDelay (default 1s); RetryAfterHeader also sends it as a
-	// Retry-After header, in whole seconds.
+	// RetryDelay (default 1s; "0.02s" for 20ms, as proto JSON writes a
+	// Duration); RetryAfterHeader also sends a Retry-After header, rounded
+	// up to whole seconds.
 	RateLimit        Fault
 	RetryDelay       time.Duration
 	RetryAfterHeader bool
@@ -228,11 +230,12 @@ func (g *Gemini) readRequest(r *http.Request) (*gemRequest, *gemError) {
 
 func (g *Gemini) rateLimited() *gemError {
 	secs := int((g.cfg.RetryDelay + time.Second - 1) / time.Second)
+	delay := strconv.FormatFloat(g.cfg.RetryDelay.Seconds(), 'f', -1, 64) + "s" // proto Duration JSON
 	e := &gemError{code: http.StatusTooManyRequests, status: "RESOURCE_EXHAUSTED",
 		message: "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
 		details: []map[string]any{
 			{"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": []map[string]any{{"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests", "quotaId": "GenerateRequestsPerMinutePerProjectPerModel"}}},
-			{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": fmt.Sprintf("%ds", secs)},
+			{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay},
 		}}
 	if g.cfg.RetryAfterHeader {
 		e.header = http.Header{"Retry-After": {fmt.Sprint(secs)}}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -331,5 +332,13 @@ func TestGeminiReceived(t *testing.T) {
 		ResponseModalities: []string{"IMAGE"}, AspectRatio: "4:3", ImageSize: "1K", PersonGeneration: "ALLOW_ADULT", ThinkingLevel: "MINIMAL"}}
 	if diff := cmp.Diff(want, g.Received()); diff != "" {
 		t.Errorf("Received (-want +got):\n%s", diff)
+	}
+}
+
+func TestGeminiRetryDelayFractions(t *testing.T) {
+	g := NewGemini(GeminiConfig{RateLimit: Fault{First: 1}, RetryDelay: 20 * time.Millisecond, RetryAfterHeader: true})
+	a := gemPost(t, g.Start(t), "gemini-3-pro-image", gemKey, gemBody("x", nil))
+	if !strings.Contains(string(a.body), `"retryDelay":"0.02s"`) || a.header.Get("Retry-After") != "1" {
+		t.Errorf("retryDelay of 20ms: Retry-After %q, body %s", a.header.Get("Retry-After"), a.body)
 	}
 }

@@ -26,8 +26,9 @@ type StabilityConfig struct {
 	LatencyMax time.Duration
 
 	// RateLimit answers 429 rate_limit_exceeded; RetryAfter, when set, is
-	// sent as a Retry-After header in whole seconds (whether the service
-	// sends one is not confirmed).
+	// sent as a Retry-After header in whole seconds, rounded up, or as a
+	// decimal below a second, for quick tests (whether the service sends
+	// one is not confirmed).
 	RateLimit  Fault
 	RetryAfter time.Duration
 	// ServerError answers 500 internal_error after the latency.
@@ -192,7 +193,7 @@ func (s *Stability) rateLimited() *stabError {
 	e := &stabError{status: http.StatusTooManyRequests, name: "rate_limit_exceeded",
 		errors: []string{"You have exceeded the rate limit of 150 requests within a 10 second period; please wait and try again."}}
 	if s.cfg.RetryAfter > 0 {
-		e.header = http.Header{"Retry-After": {strconv.Itoa(int((s.cfg.RetryAfter + time.Second - 1) / time.Second))}}
+		e.header = http.Header{"Retry-After": {retryAfterValue(s.cfg.RetryAfter)}}
 	}
 	return e
 }
@@ -325,4 +326,13 @@ func stabFingerprint(ep stabEndpoint, req *stabRequest, seed int64) [32]byte {
 	var out [32]byte
 	copy(out[:], h.Sum(nil))
 	return out
+}
+
+// retryAfterValue is d in whole seconds, rounded up; below a second it is
+// a decimal ("0.02"), which HTTP does not allow but lets tests wait less.
+func retryAfterValue(d time.Duration) string {
+	if d < time.Second {
+		return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+	}
+	return strconv.Itoa(int((d + time.Second - 1) / time.Second))
 }

@@ -10,6 +10,7 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -243,5 +244,12 @@ func TestStabilityReceived(t *testing.T) {
 		Image:  &Upload{Param: "image", Filename: "ref.png", ContentType: "image/png", Width: 80, Height: 64, Bytes: len(img.data)}}}
 	if diff := cmp.Diff(want, s.Received()); diff != "" {
 		t.Errorf("Received (-want +got):\n%s", diff)
+	}
+}
+
+func TestStabilityRetryAfterBelowASecond(t *testing.T) {
+	s := NewStability(StabilityConfig{RateLimit: Fault{First: 1}, RetryAfter: 20 * time.Millisecond})
+	if a := stabPost(t, s.Start(t), "core", "", map[string]string{"prompt": "x"}, nil); a.header.Get("Retry-After") != "0.02" {
+		t.Errorf("Retry-After %q, want 0.02", a.header.Get("Retry-After"))
 	}
 }
