@@ -114,3 +114,22 @@ func decodeOr(enc *base64.Encoding, s string) ([]byte, error) {
 // EncodeBase64 is data as standard, padded base64, as vendors take
 // reference images in JSON.
 func EncodeBase64(data []byte) string { return base64.StdEncoding.EncodeToString(data) }
+
+// Convert re-encodes img as format ("png", "jpeg" or "webp"), for a model
+// that cannot produce the format the output file asks for. An image
+// already in format is returned as is.
+func Convert(img Image, format string) (Image, error) {
+	if img.Format == format {
+		return img, nil
+	}
+	m, _, err := imagefmt.Decode(bytes.NewReader(img.Data))
+	if err != nil {
+		return Image{}, fmt.Errorf("converting to %s: %w", format, err)
+	}
+	var buf bytes.Buffer
+	if err := imagefmt.Encode(&buf, m, format, 0); err != nil {
+		return Image{}, fmt.Errorf("converting to %s: %w", format, err)
+	}
+	b := m.Bounds()
+	return Image{Data: buf.Bytes(), Format: format, Width: b.Dx(), Height: b.Dy()}, nil
+}

@@ -79,3 +79,20 @@ func TestDecodeBase64(t *testing.T) {
 		})
 	}
 }
+
+func TestConvert(t *testing.T) {
+	png, err := CheckImage(encodeImage(t, "png", 40, 30), Want{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"png", "jpeg", "webp"} {
+		got, err := Convert(png, format)
+		if err != nil {
+			t.Fatalf("Convert(%s): %v", format, err)
+		}
+		checked, err := CheckImage(got.Data, Want{Formats: []string{format}, Width: 40, Height: 30})
+		if err != nil || checked.Format != got.Format || got.Width != 40 {
+			t.Errorf("Convert(%s) = %s %dx%d, check: %v", format, got.Format, got.Width, got.Height, err)
+		}
+	}
+}
