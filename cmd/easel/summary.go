@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/easelhq/easel/engine"
+	"github.com/easelhq/easel/plugins"
 )
 
 // applyCounts tallies an apply's results for the summary.
@@ -46,7 +48,24 @@ func (a *app) writeApplySummary(res *engine.ApplyResult, prog *progress) {
 		fmt.Fprintf(w, "Billed retries: %s may have been charged without returning an image.\n",
 			plural(res.BilledRetries, "request", "requests"))
 	}
+	if n := maybeBilledFailures(res); n > 0 {
+		fmt.Fprintf(w, "Possibly billed: %s failed after the provider may have charged for it.\n",
+			plural(n, "image", "images"))
+	}
 	writeFailures(w, res, o)
+}
+
+// maybeBilledFailures counts failed images whose provider says the request
+// may have been billed anyway (a 5xx or dropped connection after sending).
+func maybeBilledFailures(res *engine.ApplyResult) int {
+	n := 0
+	for _, r := range res.Results {
+		var ge *plugins.GenerateError
+		if errors.As(r.Err, &ge) && ge.MayHaveBilled {
+			n++
+		}
+	}
+	return n
 }
 
 func summaryHeadline(res *engine.ApplyResult, c applyCounts) string {
@@ -124,6 +143,22 @@ func writeResultList(w io.Writer, title string, rs []*engine.Result) {
 	fmt.Fprintln(w, "\n"+title)
 	for _, r := range rs {
 		fmt.Fprintf(w, "  %s: %v\n", r.Address, r.Err)
+		writeErrorDetail(w, r.Err)
+	}
+}
+
+// writeErrorDetail adds what a provider's error says beyond its message:
+// the moderation categories of a refusal and what to do about it.
+func writeErrorDetail(w io.Writer, err error) {
+	var ge *plugins.GenerateError
+	if !errors.As(err, &ge) {
+		return
+	}
+	if len(ge.Categories) > 0 {
+		fmt.Fprintf(w, "    categories: %s\n", strings.Join(ge.Categories, ", "))
+	}
+	if ge.Hint != "" {
+		fmt.Fprintf(w, "    hint: %s\n", ge.Hint)
 	}
 }
 
