@@ -43,6 +43,8 @@ func scriptCommands() map[string]scriptCmd {
 		"notemps":    cmdNoTemps,
 		"cpprovider": cmdCpProvider,
 		"tamper":     cmdTamper,
+		"fakeopenai": (&fakeOpenAI{}).command,
+		"hasalpha":   cmdHasAlpha,
 	}
 }
 
