@@ -16,6 +16,8 @@ type applyFlags struct {
 	planFlags
 	autoApprove bool
 	parallelism int
+	// savedMaxCost is the -max-cost of the saved plan being applied.
+	savedMaxCost float64
 }
 
 func (a *app) applyCommand() *cobra.Command {
@@ -51,6 +53,9 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	if f.json && !f.autoApprove {
 		return errors.New("-json needs -auto-approve (or a saved plan): easel cannot ask for confirmation in JSON mode")
 	}
+	if err := f.checkFlags(); err != nil {
+		return err
+	}
 	o := f.openOptions(false)
 	o.planCache = true
 	s, err := a.open(ctx, o)
@@ -65,6 +70,9 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	a.showPlan(plan, f.json)
 	if !plan.HasChanges() {
 		return nil
+	}
+	if err := a.checkPlan(s, plan, &f.planFlags, 0); err != nil {
+		return err
 	}
 	if !f.autoApprove {
 		if err := a.confirm(); err != nil {
@@ -99,6 +107,9 @@ func (a *app) applySaved(ctx context.Context, f *applyFlags, path string) error 
 	if len(f.targets)+len(f.replace)+len(f.varFiles) > 0 {
 		return errors.New("-target, -replace and -var-file cannot be used with a saved plan: they were fixed when the plan was made")
 	}
+	if err := f.checkFlags(); err != nil {
+		return err
+	}
 	pf, err := readPlanFile(a.inDir(path))
 	if err != nil {
 		return err
@@ -109,8 +120,8 @@ func (a *app) applySaved(ctx context.Context, f *applyFlags, path string) error 
 	}
 	saved := applyFlags{planFlags: planFlags{
 		configFlags: configFlags{vars: append(pf.Vars, f.vars...), varFiles: pf.VarFiles, lockTimeout: f.lockTimeout},
-		targets:     pf.Targets, replace: pf.Replace, json: f.json,
-	}, parallelism: f.parallelism}
+		targets:     pf.Targets, replace: pf.Replace, json: f.json, maxCost: f.maxCost, lockfile: f.lockfile,
+	}, parallelism: f.parallelism, savedMaxCost: pf.MaxCostUSD}
 	s, err := a.open(ctx, saved.openOptions(false))
 	if err != nil {
 		return err
@@ -126,6 +137,9 @@ func (a *app) applySaved(ctx context.Context, f *applyFlags, path string) error 
 	if !plan.HasChanges() {
 		a.showPlan(plan, f.json)
 		return nil
+	}
+	if err := a.checkPlan(s, plan, &saved.planFlags, pf.MaxCostUSD); err != nil {
+		return err
 	}
 	return a.execute(ctx, s, plan, &saved)
 }
@@ -156,18 +170,26 @@ func (a *app) execute(ctx context.Context, s *session, plan *engine.Plan, f *app
 		cancel()
 	})
 	defer a.intr.handle(nil)
+	b := budgetFor(f.maxCost, f.savedMaxCost, s.p.Config)
 	prog.begin()
-	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: prog.event})
+	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: prog.event, MaxCostUSD: b.USD})
 	prog.end()
 	if res != nil {
 		a.writeApplySummary(res, prog)
+	}
+	stopped := []string(nil)
+	if res != nil {
+		stopped = budgetStopped(res)
+	}
+	if len(stopped) > 0 && !f.json {
+		writeBudgetStop(a.stdout, res, b, stopped)
 	}
 	switch {
 	case err != nil:
 		return fmt.Errorf("apply: %w", err)
 	case res.Interrupted || a.intr.happened():
 		return errInterrupted
-	case res.Failed > 0:
+	case res.Failed > 0 || len(stopped) > 0:
 		return errReported
 	}
 	return nil

@@ -15,6 +15,11 @@ type planFlags struct {
 	targets []string
 	replace []string
 	json    bool
+	// maxCost is -max-cost, in US dollars; zero when not given.
+	maxCost float64
+	// lockfile is -lockfile: "update", or "readonly" to fail when the
+	// lockfile would change.
+	lockfile string
 }
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
@@ -22,6 +27,8 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.targets, "target", nil, "plan only this image and what it depends on (repeatable)")
 	fs.StringArrayVar(&f.replace, "replace", nil, "regenerate this image even if unchanged (repeatable)")
 	fs.BoolVar(&f.json, "json", false, "machine-readable output: one JSON object per line")
+	fs.Float64Var(&f.maxCost, "max-cost", 0, "fail when the estimated cost exceeds this many US dollars (overrides easel { budget })")
+	fs.StringVar(&f.lockfile, "lockfile", lockfileUpdate, `"readonly" fails when easel.lock.hcl would change (for CI)`)
 }
 
 func (f *planFlags) openOptions(readOnly bool) openOptions {
@@ -54,6 +61,9 @@ With -detailed-exitcode the exit status is 0 when there are no changes,
 }
 
 func (a *app) runPlan(ctx context.Context, f *planFlags, out string, detailed bool) error {
+	if err := f.checkFlags(); err != nil {
+		return err
+	}
 	o := f.openOptions(false)
 	o.planCache = out == ""
 	s, err := a.open(ctx, o)
@@ -66,6 +76,9 @@ func (a *app) runPlan(ctx context.Context, f *planFlags, out string, detailed bo
 		return err
 	}
 	a.showPlan(plan, f.json)
+	if err := a.checkPlan(s, plan, f, 0); err != nil {
+		return err
+	}
 	if out != "" {
 		if err := newPlanFile(s.p, plan, f).save(a.inDir(out)); err != nil {
 			return err

@@ -18,8 +18,9 @@ var update = flag.Bool("update", false, "rewrite the expectations of cmp command
 // as "easel __provider NAME" re-executions of it.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"easel":                func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())) },
-		"easel-provider-solid": func() { sdk.Serve(solidProvider{}) },
+		"easel":                 func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())) },
+		"easel-provider-solid":  func() { sdk.Serve(solidProvider{}) },
+		"easel-provider-priced": func() { sdk.Serve(pricedProvider{}) },
 	})
 }
 

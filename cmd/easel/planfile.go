@@ -30,6 +30,9 @@ type planFile struct {
 	// SensitiveVars names the sensitive variables set by -var, whose
 	// values were not saved.
 	SensitiveVars []string `json:"sensitive_vars,omitempty"`
+	// MaxCostUSD is the -max-cost the plan was made with; apply holds the
+	// plan to it unless given another.
+	MaxCostUSD float64 `json:"max_cost_usd,omitempty"`
 	// Lockfile is the SHA-256 of the lockfile the plan was made from.
 	Lockfile string       `json:"lockfile_sha256"`
 	Plan     *engine.Plan `json:"plan"`
@@ -38,7 +41,7 @@ type planFile struct {
 // newPlanFile records a plan with its options, dropping sensitive -var values.
 func newPlanFile(p *engine.Project, plan *engine.Plan, f *planFlags) *planFile {
 	pf := &planFile{FormatVersion: planFileVersion, Targets: f.targets, Replace: f.replace,
-		VarFiles: f.varFiles, Lockfile: lockSum(p), Plan: plan}
+		VarFiles: f.varFiles, MaxCostUSD: f.maxCost, Lockfile: lockSum(p), Plan: plan}
 	for _, arg := range f.vars {
 		name, _, _ := strings.Cut(arg, "=")
 		if isSensitiveVar(p.Config, strings.TrimSpace(name)) {

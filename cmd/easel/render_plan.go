@@ -298,7 +298,7 @@ func writePlanJSON(w io.Writer, plan *engine.Plan) {
 	}
 	usd, _ := plan.TotalEstimate()
 	_ = enc.Encode(jsonPlanSummary{Type: "plan_summary", FormatVersion: jsonFormatVersion, Changes: counts,
-		Unchanged: plan.Unchanged, EstimatedUSD: usd, UnknownPrices: unknown, Fingerprint: plan.Fingerprint})
+		Unchanged: plan.Unchanged, EstimatedUSD: roundUSD(usd), UnknownPrices: unknown, Fingerprint: plan.Fingerprint})
 }
 
 func toJSONChange(c *engine.Change) jsonChange {
