@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/easelhq/easel/engine"
 )
@@ -39,26 +38,16 @@ func (a *app) checkPlan(s *session, plan *engine.Plan, f *planFlags, saved float
 // lockfileUnchanged fails when applying the plan would change the
 // lockfile: anything but restoring outputs from the cache.
 func lockfileUnchanged(plan *engine.Plan) error {
-	byAction := map[engine.Action][]string{}
-	n := 0
+	var what []string
 	for _, c := range plan.Changes {
 		switch c.Action {
 		case engine.Create, engine.Regenerate, engine.Move, engine.Delete:
-			byAction[c.Action] = append(byAction[c.Action], c.Address)
-			n++
+			what = append(what, c.Address+" would be "+pastTense(c.Action))
 		}
 	}
-	if n == 0 {
+	if len(what) == 0 {
 		return nil
 	}
-	var what []string
-	for _, act := range actionOrder {
-		addrs := byAction[act]
-		sort.Strings(addrs)
-		for _, addr := range addrs {
-			what = append(what, addr+" would be "+pastTense(act))
-		}
-	}
-	return fmt.Errorf("easel.lock.hcl would change (-lockfile=readonly): %s. Run easel apply where it may write the lockfile, and commit easel.lock.hcl",
+	return fmt.Errorf("easel.lock.hcl would change (-lockfile=readonly): %s. Run easel apply where it may write the lockfile, and commit easel.lock.hcl.",
 		joinAnd(what, 3))
 }
