@@ -2,15 +2,22 @@ package examples
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"image"
 	_ "image/jpeg"
 	_ "image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/easelhq/easel/internal/fakeapi"
+	"github.com/easelhq/easel/plugins/openai"
 	_ "golang.org/x/image/webp"
 )
 
@@ -184,5 +191,153 @@ func TestThirdPartyProvider(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "main.easel.hcl"), []byte(strings.Replace(solidConfig, "#ff8800", "orange", 1)), 0o644)
 	if out, code := easel(t, dir, "plan"); code != 1 || !strings.Contains(out, "main.easel.hcl line 11") || !strings.Contains(out, "Invalid color") {
 		t.Fatalf("want an invalid colour diagnostic at main.easel.hcl line 11; exit %d:\n%s", code, out)
+	}
+}
+
+// TestMarketingSite plans the campaign offline and checks every image's
+// estimate against the openai provider's price table, then applies it
+// against an in-process fake OpenAI server and checks what was written.
+func TestMarketingSite(t *testing.T) {
+	dir := copyDir(t, "marketing-site")
+	// Nothing listens on the discard port: plan must not call the API.
+	out := mustRun(t, dir, 2, "plan", "-json", "-detailed-exitcode", "-var", "openai_base_url=http://127.0.0.1:9/v1")
+	changes := plannedChanges(t, out)
+	if len(changes) != 10 {
+		t.Fatalf("the plan has %d changes, want 10:\n%s", len(changes), out)
+	}
+	for _, c := range changes {
+		checkEstimate(t, c)
+	}
+
+	const key = "sk-example-0123456789"
+	fake := fakeapi.NewOpenAI(fakeapi.Config{APIKey: key})
+	url := fake.Start(t)
+	t.Setenv("OPENAI_API_KEY", key)
+	out = mustRun(t, dir, 0, "apply", "-auto-approve", "-var", "openai_base_url="+url)
+	if !strings.Contains(out, "Apply complete: 10 created.") || !strings.Contains(out, "(estimated $0.5") {
+		t.Fatalf("apply summary:\n%s", out)
+	}
+	checkCampaign(t, dir)
+	// Every image has references, so every call is an edit; the localised
+	// heroes carry the mask.
+	if s := fake.Stats(); s.Edits != 10 || s.Generations != 0 || s.Images != 10 {
+		t.Errorf("the fake saw %d edits and %d generations, returned %d images; want 10 edits", s.Edits, s.Generations, s.Images)
+	}
+	masks := 0
+	for _, r := range fake.Received() {
+		if r.Mask != nil {
+			masks++
+		}
+	}
+	if masks != 3 {
+		t.Errorf("%d requests carried the headline mask, want 3", masks)
+	}
+	mustRun(t, dir, 0, "plan", "-detailed-exitcode", "-var", "openai_base_url="+url)
+}
+
+// plannedChange is a planned_change line of plan -json.
+type plannedChange struct {
+	Address  string `json:"address"`
+	Model    string `json:"model"`
+	Size     string `json:"size"`
+	Quality  string `json:"quality"`
+	Estimate struct {
+		USD    *float64 `json:"usd"`
+		Detail string   `json:"detail"`
+	} `json:"estimate"`
+}
+
+func plannedChanges(t *testing.T, out string) []plannedChange {
+	t.Helper()
+	var changes []plannedChange
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var msg struct {
+			Type   string        `json:"type"`
+			Change plannedChange `json:"change"`
+		}
+		if err := json.Unmarshal([]byte(line), &msg); err != nil {
+			t.Fatalf("plan -json line %q: %v", line, err)
+		}
+		if msg.Type == "planned_change" {
+			changes = append(changes, msg.Change)
+		}
+	}
+	return changes
+}
+
+// officialGPTImage2 is OpenAI's per-image price of gpt-image-2 output
+// (shared/reference/image-apis.md 1.7, quoting OpenAI's guide).
+var officialGPTImage2 = map[string]float64{
+	"low 1024x1024": 0.006, "medium 1024x1024": 0.053, "high 1024x1024": 0.211,
+	"low 1536x1024": 0.005, "medium 1536x1024": 0.041, "high 1536x1024": 0.165,
+}
+
+var (
+	promptTokensRE = regexp.MustCompile(`~([\d,]+) prompt tokens`)
+	imageTokensRE  = regexp.MustCompile(`~([\d,]+) image tokens`)
+)
+
+// checkEstimate checks one image's estimate against the provider's price
+// table: the output tokens its table gives for the size and quality (which
+// round to OpenAI's published per-image price), plus the prompt and
+// reference tokens the estimate names, each at the model's rate.
+func checkEstimate(t *testing.T, c plannedChange) {
+	t.Helper()
+	m, ok := openai.Lookup(c.Model)
+	if !ok || c.Model != "gpt-image-2" {
+		t.Fatalf("%s: model %q, want gpt-image-2", c.Address, c.Model)
+	}
+	var w, h int
+	if _, err := fmt.Sscanf(c.Size, "%dx%d", &w, &h); err != nil {
+		t.Fatalf("%s: size %q: %v", c.Address, c.Size, err)
+	}
+	outTokens, ok := m.Output.Tokens(c.Quality, w, h)
+	if !ok || c.Estimate.USD == nil {
+		t.Fatalf("%s: no price for %s %s (estimate %v)", c.Address, c.Quality, c.Size, c.Estimate.USD)
+	}
+	outUSD := float64(outTokens) * m.ImageOut / 1e6
+	if want := officialGPTImage2[c.Quality+" "+c.Size]; math.Round(outUSD*1000)/1000 != want {
+		t.Errorf("%s: output priced $%.4f, OpenAI's table says $%.3f", c.Address, outUSD, want)
+	}
+	prompt, refs := tokensIn(t, promptTokensRE, c.Estimate.Detail), tokensIn(t, imageTokensRE, c.Estimate.Detail)
+	if prompt == 0 || refs == 0 {
+		t.Errorf("%s: the estimate names no prompt or reference tokens: %s", c.Address, c.Estimate.Detail)
+	}
+	want := outUSD + (float64(prompt)*m.TextIn+float64(refs)*m.ImageIn)/1e6
+	if math.Abs(*c.Estimate.USD-want) > 1e-6 {
+		t.Errorf("%s: estimate $%f, want $%f from the table (%d output, %d prompt, %d reference tokens)",
+			c.Address, *c.Estimate.USD, want, outTokens, prompt, refs)
+	}
+}
+
+func tokensIn(t *testing.T, re *regexp.Regexp, detail string) int {
+	t.Helper()
+	m := re.FindStringSubmatch(detail)
+	if m == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// checkCampaign checks every output: its format, and its size.
+func checkCampaign(t *testing.T, dir string) {
+	t.Helper()
+	want := map[string][3]any{"hero.png": {"png", 1536, 1024}}
+	for _, p := range []string{"daypack", "tent", "mug"} {
+		want["products/"+p+".webp"] = [3]any{"webp", 1024, 1024}
+	}
+	for _, l := range []string{"en", "de", "fr"} {
+		want["hero-"+l+".jpg"] = [3]any{"jpeg", 1536, 1024}
+		want["social-"+l+".png"] = [3]any{"png", 1024, 1024}
+	}
+	for path, w := range want {
+		format, width, height := imageSize(t, filepath.Join(dir, "assets/autumn-2026", path))
+		if format != w[0] || width != w[1] || height != w[2] {
+			t.Errorf("%s: %s %dx%d, want %v", path, format, width, height, w)
+		}
 	}
 }
