@@ -13,6 +13,14 @@ type ProviderSource interface {
 	Start(ctx context.Context, name string) (plugins.Provider, error)
 }
 
+// PinSetter is implemented by a ProviderSource that verifies third-party
+// provider binaries: after reading the lockfile, the engine hands it the
+// lockfile's checksum pins (provider name -> "sha256:<hex>") before starting
+// any provider.
+type PinSetter interface {
+	SetPins(pins map[string]string)
+}
+
 // Options configure Open.
 type Options struct {
 	// Dir is the project directory holding the *.easel.hcl files.
@@ -53,6 +61,9 @@ type PlanOptions struct {
 	Exclude []string
 	// Replace forces regeneration of these addresses even when unchanged.
 	Replace []string
+	// KeepOrphans makes deletes remove only the lockfile entry of an image
+	// no longer configured, leaving its file where it is.
+	KeepOrphans bool
 }
 
 // ApplyOptions tune Apply.

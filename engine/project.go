@@ -135,6 +135,9 @@ func (p *Project) load(ctx context.Context) hcl.Diagnostics {
 	if cfg == nil || diags.HasErrors() {
 		return diags
 	}
+	if ps, ok := p.opts.Providers.(PinSetter); ok {
+		ps.SetPins(lockPins(lock))
+	}
 	diags = append(diags, p.startProviders(ctx, cfg.ProviderNames())...)
 	in := schema.Inputs{Vars: p.opts.Vars, VarFiles: p.opts.VarFiles, Env: p.opts.Env, OnFileRead: p.inputs.stat}
 	ev, ediags := cfg.Evaluate(in, p.Schemas)
@@ -327,4 +330,14 @@ func cleanStateTemps(dir string, log io.Writer) {
 			fmt.Fprintln(log, "warning:", err)
 		}
 	}
+}
+
+func lockPins(lock *lockfile.File) map[string]string {
+	pins := map[string]string{}
+	for _, pv := range lock.Providers {
+		if pv.Checksum != "" {
+			pins[pv.Name] = pv.Checksum
+		}
+	}
+	return pins
 }

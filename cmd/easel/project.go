@@ -58,7 +58,7 @@ func (s *session) Close() {
 // Diagnostics are shown; errors among them give errReported.
 func (a *app) open(ctx context.Context, o openOptions) (*session, error) {
 	dir := a.dir()
-	h := a.newHost(dir, a.pins(dir))
+	h := a.newHost(dir, nil) // the engine sets the lockfile's pins once it reads it
 	varFiles := make([]string, len(o.varFiles))
 	for i, f := range o.varFiles {
 		varFiles[i] = a.inDir(f)

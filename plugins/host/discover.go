@@ -70,7 +70,9 @@ func describeDirs(dirs []string) string {
 // checkPin refuses a third-party binary whose checksum is not pinned or
 // does not match its pin.
 func (h *Host) checkPin(name, path, sum string) error {
+	h.mu.Lock()
 	pin := h.opts.Pins[name]
+	h.mu.Unlock()
 	if pin == "" {
 		return fmt.Errorf("provider %q (%s) has no checksum pinned in easel.lock.hcl; run \"easel init\" to record it", name, path)
 	}

@@ -49,6 +49,15 @@ type Host struct {
 	starting  sync.WaitGroup
 }
 
+// SetPins replaces the checksums pinned for third-party providers. The
+// engine calls it with the lockfile's pins once it has read the lockfile,
+// so that nothing parses the lockfile twice, or at all on a cached plan.
+func (h *Host) SetPins(pins map[string]string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.opts.Pins = pins
+}
+
 // New returns a Host; it starts nothing until Start.
 func New(opts Options) *Host {
 	logger := opts.Logger
