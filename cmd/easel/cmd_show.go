@@ -37,7 +37,10 @@ func (a *app) showPlanFile(path string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	a.showPlan(pf.Plan, asJSON)
+	if asJSON {
+		return writePlanDocument(a.stdout, pf)
+	}
+	a.showPlan(pf.Plan, false)
 	return nil
 }
 

@@ -92,7 +92,7 @@ func (p *progress) event(ev engine.Event) {
 	quiet := p.count(ev)
 	switch {
 	case p.asJSON:
-		_ = json.NewEncoder(p.w).Encode(jsonEventOf(ev))
+		_ = json.NewEncoder(p.w).Encode(jsonEventOf(ev, p.finished, p.total))
 		return
 	case p.cancelled[ev.Address]:
 		p.println(ev.Address + ": cancelled")
@@ -263,35 +263,4 @@ func formatElapsed(d time.Duration) string {
 	}
 	d = d.Round(time.Second)
 	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-}
-
-// jsonEvent is one apply event in -json output.
-type jsonEvent struct {
-	Type          string        `json:"type"`
-	FormatVersion string        `json:"format_version"`
-	Event         string        `json:"event"`
-	Address       string        `json:"address"`
-	Action        engine.Action `json:"action"`
-	Output        string        `json:"output,omitempty"`
-	SHA256        string        `json:"sha256,omitempty"`
-	Bytes         int64         `json:"bytes,omitempty"`
-	Width         int           `json:"width,omitempty"`
-	Height        int           `json:"height,omitempty"`
-	CostUSD       *float64      `json:"cost_usd,omitempty"`
-	Elapsed       float64       `json:"elapsed_seconds,omitempty"`
-	Error         string        `json:"error,omitempty"`
-	Warnings      []string      `json:"warnings,omitempty"`
-}
-
-func jsonEventOf(ev engine.Event) jsonEvent {
-	je := jsonEvent{Type: "apply_progress", FormatVersion: jsonFormatVersion, Event: string(ev.Kind),
-		Address: ev.Address, Action: ev.Action, Elapsed: ev.Elapsed.Seconds()}
-	if ev.Err != nil {
-		je.Error = ev.Err.Error()
-	}
-	if r := ev.Result; r != nil && ev.Kind == engine.EventDone {
-		je.Output, je.SHA256, je.Bytes, je.Width, je.Height = r.Output, r.SHA256, r.Bytes, r.Width, r.Height
-		je.CostUSD, je.Warnings = r.CostUSD, r.Warnings
-	}
-	return je
 }

@@ -274,7 +274,26 @@ type jsonPlanSummary struct {
 	Unchanged     int            `json:"unchanged"`
 	EstimatedUSD  float64        `json:"estimated_usd"`
 	UnknownPrices int            `json:"unknown_prices"`
-	Fingerprint   string         `json:"fingerprint"`
+	// CostByModel breaks the estimate down by provider and model.
+	CostByModel []jsonModelCost `json:"cost_by_model"`
+	Fingerprint string          `json:"fingerprint"`
+}
+
+// jsonModelCost is the estimate of the images one provider and model
+// would generate.
+type jsonModelCost struct {
+	Name          string  `json:"name"` // "openai/gpt-image-2", or the provider alone
+	Images        int     `json:"images"`
+	UnknownPrices int     `json:"unknown_prices"`
+	EstimatedUSD  float64 `json:"estimated_usd"`
+}
+
+func jsonCostByModel(pc planCost) []jsonModelCost {
+	out := []jsonModelCost{}
+	for _, g := range pc.Groups {
+		out = append(out, jsonModelCost{Name: g.Name, Images: g.Images, UnknownPrices: g.Unknown, EstimatedUSD: roundUSD(g.USD)})
+	}
+	return out
 }
 
 // writePlanJSON writes one planned_change line per change, then a
@@ -298,7 +317,8 @@ func writePlanJSON(w io.Writer, plan *engine.Plan) {
 	}
 	usd, _ := plan.TotalEstimate()
 	_ = enc.Encode(jsonPlanSummary{Type: "plan_summary", FormatVersion: jsonFormatVersion, Changes: counts,
-		Unchanged: plan.Unchanged, EstimatedUSD: roundUSD(usd), UnknownPrices: unknown, Fingerprint: plan.Fingerprint})
+		Unchanged: plan.Unchanged, EstimatedUSD: roundUSD(usd), UnknownPrices: unknown,
+		CostByModel: jsonCostByModel(costOf(plan)), Fingerprint: plan.Fingerprint})
 }
 
 func toJSONChange(c *engine.Change) jsonChange {

@@ -175,6 +175,8 @@ type jsonApplySummary struct {
 	ActualUSD     float64        `json:"actual_usd"`
 	UnknownActual int            `json:"unknown_actual"`
 	BilledRetries int            `json:"billed_retries"`
+	// StoppedByBudget counts the images not started because of the budget.
+	StoppedByBudget int `json:"stopped_by_budget"`
 }
 
 func writeSummaryJSON(w io.Writer, res *engine.ApplyResult, c applyCounts) {
@@ -184,6 +186,6 @@ func writeSummaryJSON(w io.Writer, res *engine.ApplyResult, c applyCounts) {
 	}
 	_ = json.NewEncoder(w).Encode(jsonApplySummary{Type: "apply_summary", FormatVersion: jsonFormatVersion,
 		Done: done, Failed: c.failed, Skipped: c.skipped, Cancelled: c.cancelled, NotStarted: c.notStarted,
-		Interrupted: res.Interrupted, EstimatedUSD: res.EstimatedUSD, ActualUSD: res.ActualUSD,
-		UnknownActual: res.UnknownActual, BilledRetries: res.BilledRetries})
+		Interrupted: res.Interrupted, EstimatedUSD: roundUSD(res.EstimatedUSD), ActualUSD: roundUSD(res.ActualUSD),
+		UnknownActual: res.UnknownActual, BilledRetries: res.BilledRetries, StoppedByBudget: len(budgetStopped(res))})
 }
