@@ -79,6 +79,7 @@ Single-dash long flags work as in Terraform: -out=plan.bin, -auto-approve.
 		a.planCommand(),
 		a.applyCommand(),
 		a.showCommand(),
+		a.listCommand(),
 		a.graphCommand(),
 		a.providersCommand(),
 		a.versionCommand(),
