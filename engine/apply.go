@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -34,6 +35,8 @@ type applier struct {
 	committed float64 // budget: estimates of running images
 	results   map[string]*Result
 	instances map[string]*providerInstance // by provider key
+	// outputs are the configured output paths, which retire never removes.
+	outputs map[string]bool
 }
 
 // Apply carries out a plan made by this Project's latest Plan call. Each
@@ -62,11 +65,14 @@ func (p *Project) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*Ap
 	}
 	a := &applier{p: p, pl: pl, opts: opts, cache: pl.cache, lock: saver,
 		results:   map[string]*Result{},
-		instances: map[string]*providerInstance{}}
+		instances: map[string]*providerInstance{},
+		outputs:   p.outputs()}
 	defer a.closeInstances()
 	for _, name := range fsxTempDirs(plan) {
 		_ = fsx.CleanTemps(filepath.Join(p.dir, name))
 	}
+	_ = fsx.CleanTemps(a.cache.dir)
+	a.indexLocked(plan)
 	a.runLocal(plan)
 	interrupted := a.walk(ctx, plan)
 	a.recordProviders(plan)
@@ -104,8 +110,13 @@ func (a *applier) emit(ev Event) {
 	a.opts.OnEvent(ev)
 }
 
+// finish records an image's result. r.Action is the change's action
+// unless the image was done another way (restored instead of generated).
 func (a *applier) finish(c *Change, r *Result) {
-	r.Address, r.Action = c.Address, c.Action
+	r.Address = c.Address
+	if r.Action == "" {
+		r.Action = c.Action
+	}
 	r.Estimate = c.Estimate.USD
 	a.spend(c, r)
 	a.mu.Lock()
@@ -118,7 +129,7 @@ func (a *applier) finish(c *Change, r *Result) {
 	case r.Err != nil:
 		kind = EventFailed
 	}
-	a.emit(Event{Kind: kind, Address: c.Address, Action: c.Action, Result: r, Err: r.Err, Elapsed: r.Elapsed})
+	a.emit(Event{Kind: kind, Address: c.Address, Action: r.Action, Result: r, Err: r.Err, Elapsed: r.Elapsed})
 }
 
 func (a *applier) result(addr string) *Result {
@@ -199,7 +210,11 @@ func (a *applier) runLocal(plan *Plan) {
 		case Move:
 			err = a.move(c)
 		case Restore:
-			err = a.restore(c)
+			if pi := a.pl.byAddr[c.Address]; pi != nil && pi.cached != nil {
+				err = a.restoreCached(c, pi)
+			} else {
+				err = a.restore(c)
+			}
 		default:
 			continue
 		}
@@ -212,7 +227,9 @@ func (a *applier) abs(rel string) string {
 }
 
 // deleteOutput removes an image that left the configuration. Its bytes stay
-// in the cache; a file edited since easel wrote it is kept.
+// in the cache, indexed by its spec, so declaring it again restores it; a
+// file edited since easel wrote it is kept, and so is every file with
+// -keep-orphans.
 func (a *applier) deleteOutput(c *Change) error {
 	le := a.p.Lock.Image(c.Address)
 	if le == nil {
@@ -225,15 +242,46 @@ func (a *applier) deleteOutput(c *Change) error {
 		if err := a.cache.store(path, sum); err != nil {
 			return fmt.Errorf("keeping a copy in the cache before deleting: %w", err)
 		}
+		if a.pl.opts.KeepOrphans {
+			break
+		}
 		if err := os.Remove(path); err != nil {
 			return err
 		}
 	case err == nil:
 		fmt.Fprintf(a.p.opts.Log, "%s: %s was edited outside easel; kept\n", c.Address, le.Output)
-	case !os.IsNotExist(err):
+	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
+	if err := a.cache.ensureIndexed(le); err != nil {
+		fmt.Fprintf(a.p.opts.Log, "%s: %v\n", c.Address, err)
+	}
 	return a.lock.remove(c.Address)
+}
+
+// indexLocked makes sure the spec of every locked entry this apply
+// replaces or removes is in the spec index (an entry from before the index
+// existed is not), so that going back to it restores it.
+func (a *applier) indexLocked(plan *Plan) {
+	for _, c := range plan.Changes {
+		if c.Action != Regenerate && c.Action != Restore {
+			continue
+		}
+		if le := a.p.Lock.Image(c.Address); le != nil {
+			if err := a.cache.ensureIndexed(le); err != nil {
+				fmt.Fprintf(a.p.opts.Log, "%s: %v\n", c.Address, err)
+			}
+		}
+	}
+}
+
+// outputs are the output paths of every configured image.
+func (p *Project) outputs() map[string]bool {
+	out := make(map[string]bool, len(p.byAddr))
+	for _, n := range p.byAddr {
+		out[n.inst.Output] = true
+	}
+	return out
 }
 
 // move renames an output whose spec is unchanged.

@@ -55,6 +55,57 @@ func (c *outputCache) restore(sum, dst string) error {
 	return copyAtomic(src, dst)
 }
 
+// objectTemp names the temp file of an object being streamed into the
+// cache, whose name (its sha256) is known only at the end. It follows
+// fsx's temp-file naming, so fsx.CleanTemps removes what a crash leaves.
+const objectTemp = ".object.easel-tmp-*"
+
+// objectWriter streams a new object into the cache.
+type objectWriter struct {
+	c *outputCache
+	f *os.File
+}
+
+func (c *outputCache) create() (*objectWriter, error) {
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating the cache: %w", err)
+	}
+	f, err := os.CreateTemp(c.dir, objectTemp)
+	if err != nil {
+		return nil, fmt.Errorf("creating a cache object: %w", err)
+	}
+	return &objectWriter{c: c, f: f}, nil
+}
+
+func (w *objectWriter) Write(p []byte) (int, error) { return w.f.Write(p) }
+
+// commit names the object by its sha256.
+func (w *objectWriter) commit(sum string) error {
+	if err := w.f.Sync(); err != nil {
+		w.abort()
+		return fmt.Errorf("syncing a cache object: %w", err)
+	}
+	if err := w.f.Close(); err != nil {
+		w.abort()
+		return fmt.Errorf("closing a cache object: %w", err)
+	}
+	dst := w.c.path(sum)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		w.abort()
+		return fmt.Errorf("creating the cache: %w", err)
+	}
+	if err := os.Rename(w.f.Name(), dst); err != nil {
+		w.abort()
+		return fmt.Errorf("storing a cache object: %w", err)
+	}
+	return nil
+}
+
+func (w *objectWriter) abort() {
+	w.f.Close()
+	os.Remove(w.f.Name())
+}
+
 func copyAtomic(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sort"
 
@@ -62,10 +63,46 @@ func (pl *planner) checkBatch(ctx context.Context, name string, batch []*planned
 	}
 	for i, pi := range batch {
 		if i < len(ests) {
-			pi.change.Estimate = ests[i]
+			pi.change.Estimate = pl.candidatesEstimate(pi, ests[i])
 		}
 	}
 	return diags
+}
+
+// candidatesEstimate prices an image with candidates: one generation per
+// candidate, except those the cache already holds (known when the spec
+// is), which apply reuses.
+func (pl *planner) candidatesEstimate(pi *planned, one plugins.Estimate) plugins.Estimate {
+	n := pi.spec.candidates
+	if n <= 1 {
+		return one
+	}
+	fresh := n
+	if pi.change.SpecHash != "" {
+		base := pi.spec.baseHash()
+		for k := 1; k <= n; k++ {
+			if _, ok := pl.cache.lookup(candidateSeed(base, k)); ok {
+				fresh--
+			}
+		}
+	}
+	est := plugins.Estimate{USD: times(one.USD, fresh), Credits: times(one.Credits, fresh)}
+	est.Detail = fmt.Sprintf("%d candidates", n)
+	if fresh < n {
+		est.Detail = fmt.Sprintf("%d candidates, %d of them from the cache", n, n-fresh)
+	}
+	if one.Detail != "" {
+		est.Detail += fmt.Sprintf(" × (%s)", one.Detail)
+	}
+	return est
+}
+
+func times(v *float64, n int) *float64 {
+	if v == nil {
+		return nil
+	}
+	t := *v * float64(n)
+	return &t
 }
 
 // request builds the provider's view of a planned image. refs carries the

@@ -26,13 +26,14 @@ type fakeProvider struct {
 	failFor  map[string]error
 	sawRefs  map[string][]string // address -> sha256 of each reference's bytes
 	sawFiles []string            // "attr=path WxH" of file attributes received
+	seeds    map[string][]string // address -> the SpecHash of each call
 	closed   bool
 	estimate *float64
 }
 
 func newFakeProvider() *fakeProvider {
 	usd := 0.04
-	return &fakeProvider{calls: map[string]int{}, failFor: map[string]error{}, sawRefs: map[string][]string{}, estimate: &usd}
+	return &fakeProvider{calls: map[string]int{}, failFor: map[string]error{}, sawRefs: map[string][]string{}, seeds: map[string][]string{}, estimate: &usd}
 }
 
 func (f *fakeProvider) GetSchema(context.Context) (*plugins.Schema, error) {
@@ -73,6 +74,7 @@ func (f *fakeProvider) EstimateCost(_ context.Context, reqs []*plugins.ImageRequ
 func (f *fakeProvider) Generate(ctx context.Context, req *plugins.ImageRequest, out io.Writer) (*plugins.GenerateResult, error) {
 	f.mu.Lock()
 	f.calls[req.Address]++
+	f.seeds[req.Address] = append(f.seeds[req.Address], req.SpecHash)
 	err := f.failFor[req.Address]
 	f.mu.Unlock()
 	if err != nil {

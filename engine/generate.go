@@ -12,18 +12,29 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/easelhq/easel/internal/fsx"
 	"github.com/easelhq/easel/internal/imagefmt"
-	"github.com/easelhq/easel/lockfile"
 	"github.com/easelhq/easel/plugins"
 	"github.com/easelhq/easel/schema"
 )
 
-// generate runs one create or regenerate and records its result.
+// generate runs one create or regenerate and records its result. An image
+// whose spec, once its upstream images are done, is in the spec index is
+// restored instead, and its provider is never called.
 func (a *applier) generate(ctx context.Context, n *node, c *Change) {
 	start := time.Now()
+	pi := a.pl.byAddr[c.Address]
+	refs, err := a.references(pi)
+	if err == nil {
+		if r := a.reuse(pi, refs); r != nil {
+			a.finish(c, r)
+			return
+		}
+	}
 	a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action})
-	r, err := a.generateOne(ctx, n, c)
+	var r *Result
+	if err == nil {
+		r, err = a.generateOne(ctx, pi, refs)
+	}
 	if r == nil {
 		r = &Result{}
 	}
@@ -31,66 +42,51 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change) {
 	a.finish(c, r)
 }
 
-func (a *applier) generateOne(ctx context.Context, n *node, c *Change) (*Result, error) {
-	pi := a.pl.byAddr[c.Address]
-	inst, err := a.instance(ctx, c.Provider)
+// generateOne calls the provider once per candidate (once for most
+// images) and records the outcome.
+func (a *applier) generateOne(ctx context.Context, pi *planned, refs []plugins.Reference) (*Result, error) {
+	inst, err := a.instance(ctx, pi.change.Provider)
 	if err != nil {
 		return nil, err
 	}
-	refs, err := a.references(pi)
+	spec, base := a.specHashes(pi, refs)
+	g := &generation{a: a, inst: inst, pi: pi, refs: refs, base: base, count: max(pi.spec.candidates, 1)}
+	cands, err := g.run(ctx)
 	if err != nil {
-		return nil, err
+		return g.result(nil), err
 	}
-	req := a.p.request(pi, refs)
-	req.SpecHash = a.specHash(pi, refs)
-	gctx, cancel := context.WithTimeout(ctx, a.opts.ImageTimeout)
-	defer cancel()
-	path := a.abs(c.Output)
-	out, err := fsx.CreateAtomic(path, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("creating %s: %w", c.Output, err)
-	}
-	sink := newOutputSink(out)
-	res, err := inst.prov.Generate(gctx, req, sink)
-	if err != nil {
-		out.Abort()
-		return nil, a.generateFailed(inst, c, err, gctx)
-	}
-	img, err := sink.check(req.Format)
-	if err != nil {
-		out.Abort()
-		return &Result{BilledRetries: res.BilledRetries}, err
-	}
-	if err := out.Commit(); err != nil {
-		return nil, fmt.Errorf("writing %s: %w", c.Output, err)
-	}
-	return a.recordSuccess(pi, req, res, img)
+	return a.recordSuccess(pi, spec, refs, g, cands)
 }
 
-// recordSuccess caches the new output and persists its lockfile entry.
-func (a *applier) recordSuccess(pi *planned, req *plugins.ImageRequest, res *plugins.GenerateResult, img checkedImage) (*Result, error) {
-	path := a.abs(req.OutputPath)
-	a.p.stat.record(path, img.sum)
-	if err := a.cache.store(path, img.sum); err != nil {
-		fmt.Fprintf(a.p.opts.Log, "%s: not cached: %v\n", req.Address, err)
+// recordSuccess indexes the new output and persists its lockfile entry.
+func (a *applier) recordSuccess(pi *planned, spec string, refs []plugins.Reference, g *generation, cands []*candidate) (*Result, error) {
+	sums := make([]string, len(refs))
+	for i, r := range refs {
+		sums[i] = r.SHA256
 	}
-	entry := &lockfile.Image{
-		Address: req.Address, Provider: pi.change.Provider, Model: pi.change.Model,
-		SpecHash: req.SpecHash, Output: req.OutputPath, SHA256: img.sum, Bytes: img.size,
-		Width: img.width, Height: img.height, CostUSD: res.CostUSD,
-		Inputs: pi.spec.attrs, Metadata: res.Metadata,
+	first := cands[0]
+	entry := lockEntry(pi, spec, sums)
+	entry.SHA256, entry.Bytes, entry.Width, entry.Height = first.sum, first.size, first.width, first.height
+	entry.CostUSD, entry.Metadata = totalCost(cands), first.metadata
+	if len(cands) > 1 {
+		for _, cd := range cands {
+			entry.Candidates = append(entry.Candidates, cd.sum)
+		}
 	}
-	for i, r := range req.References {
-		entry.References = append(entry.References, &lockfile.Reference{Name: pi.refs[i].spec.Value, Kind: string(r.Kind), SHA256: r.SHA256})
+	ie := entryOf(entry, a.p.opts.Now().UTC())
+	if len(cands) > 1 {
+		for _, cd := range cands {
+			ie.Each = append(ie.Each, candidateInfo{SHA256: cd.sum, Bytes: cd.size, Width: cd.width, Height: cd.height, CostUSD: cd.cost, Metadata: cd.metadata})
+		}
 	}
-	r := &Result{SHA256: img.sum, Bytes: img.size, Width: img.width, Height: img.height,
-		CostUSD: res.CostUSD, BilledRetries: res.BilledRetries}
-	for _, w := range res.Warnings {
-		r.Warnings = append(r.Warnings, w.Summary+": "+w.Detail)
+	if err := a.cache.index(ie); err != nil {
+		fmt.Fprintf(a.p.opts.Log, "%s: not indexed: %v\n", entry.Address, err)
 	}
+	r := g.result(cands)
 	if err := a.lock.set(entry); err != nil {
 		return r, fmt.Errorf("the image was written but the lockfile was not: %w", err)
 	}
+	a.retire(pi)
 	return r, nil
 }
 
@@ -142,17 +138,15 @@ func (a *applier) references(pi *planned) ([]plugins.Reference, error) {
 	return refs, nil
 }
 
-// specHash completes the spec hash once every upstream output is known.
-func (a *applier) specHash(pi *planned, refs []plugins.Reference) string {
-	if pi.change.SpecHash != "" {
-		return pi.change.SpecHash
-	}
+// specHashes completes the spec hash once every upstream output is known,
+// and the base hash its candidates' seeds derive from.
+func (a *applier) specHashes(pi *planned, refs []plugins.Reference) (spec, base string) {
 	s := *pi.spec
 	s.refs = make([]string, len(refs))
 	for i, r := range refs {
 		s.refs[i] = pi.refs[i].key(r.SHA256)
 	}
-	return s.hash()
+	return s.hash(), s.baseHash()
 }
 
 // instance returns the configured provider for a key, starting and

@@ -26,6 +26,9 @@ type specInput struct {
 	attrs map[string]cty.Value
 	// refs are "kind sha256" per reference, in declaration order.
 	refs []string
+	// candidates is the candidates meta attribute; it enters the hash only
+	// above 1, so an image without it hashes as it always did.
+	candidates int
 }
 
 // hashAttrs picks the attributes that go into the spec hash (and into the
@@ -76,8 +79,18 @@ func (s *specInput) hash() string {
 	for _, r := range s.refs {
 		b.WriteString("ref " + r + "\n")
 	}
+	if s.candidates > 1 {
+		b.WriteString("candidates " + strconv.Itoa(s.candidates) + "\n")
+	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// baseHash is the spec hash without the candidates: the spec of one
+// image, from which every candidate's seed is derived.
+func (s specInput) baseHash() string {
+	s.candidates = 0
+	return s.hash()
 }
 
 // key is how one reference enters the spec hash: by kind and bytes, never

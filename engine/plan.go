@@ -54,6 +54,7 @@ const (
 	ReasonOutputEdited  ReasonKind = "output_edited"  // the output file was changed outside easel
 	ReasonOutputPath    ReasonKind = "output_path"    // only the output path changed
 	ReasonRemoved       ReasonKind = "removed"        // no longer in the configuration
+	ReasonCached        ReasonKind = "cached"         // the new spec was generated before: restored from the cache
 )
 
 // Reason explains one cause of a change.
@@ -80,7 +81,11 @@ type Change struct {
 	Size     string   `json:"size,omitempty"`
 	Quality  string   `json:"quality,omitempty"`
 	Output   string   `json:"output"`
-	// PrevOutput is the locked output path, for moves and deletes.
+	// Candidates is how many candidates the image is generated as (0 or 1:
+	// one image); its estimate covers them all.
+	Candidates int `json:"candidates,omitempty"`
+	// PrevOutput is the locked output path, for moves, deletes and
+	// regenerations to a new path.
 	PrevOutput string `json:"prev_output,omitempty"`
 	// SpecHash is the new spec hash; empty when it depends on an upstream
 	// image that will be generated first.

@@ -30,6 +30,15 @@ type planned struct {
 	refs []refState
 	// outputSum is the current output file's sha256 ("" when missing).
 	outputSum string
+	// sum and size describe the output once the plan is applied: the
+	// locked output, or the one a restore from the spec index brings back.
+	// sum is "" when a provider will make it.
+	sum  string
+	size int64
+	// cached is the spec index entry a restore brings back.
+	cached *cacheEntry
+	// locked is the lockfile entry the plan was made against (nil: none).
+	locked *lockfile.Image
 }
 
 type refState struct {
@@ -143,15 +152,16 @@ func (pl *planner) planImage(n *node) *planned {
 	name := providerName(inst.ProviderKey)
 	sch := pl.p.Schemas[name]
 	c := &Change{
-		Address:  inst.Address,
-		Provider: inst.ProviderKey,
-		Model:    attrString(inst.Attrs, "model"),
-		Size:     attrString(inst.Attrs, "size"),
-		Quality:  attrString(inst.Attrs, "quality"),
-		Output:   inst.Output,
+		Address:    inst.Address,
+		Provider:   inst.ProviderKey,
+		Model:      attrString(inst.Attrs, "model"),
+		Size:       attrString(inst.Attrs, "size"),
+		Quality:    attrString(inst.Attrs, "quality"),
+		Output:     inst.Output,
+		Candidates: inst.Candidates,
 	}
 	pi := &planned{change: c, node: n}
-	pi.spec = &specInput{source: pl.p.sourceOf(name), format: formatOf(inst), attrs: hashAttrs(inst.Attrs, sch.Image)}
+	pi.spec = &specInput{source: pl.p.sourceOf(name), format: formatOf(inst), attrs: hashAttrs(inst.Attrs, sch.Image), candidates: inst.Candidates}
 	pi.spec.hashVersion = sch.HashVersion
 	upstreamChanges := pl.hashRefs(pi)
 	pl.hashFileAttrs(pi, sch)
@@ -162,7 +172,9 @@ func (pl *planner) planImage(n *node) *planned {
 		}
 		c.SpecHash = pi.spec.hash()
 	}
-	pl.decide(pi, pl.p.Lock.Image(inst.Address))
+	le := pl.p.Lock.Image(inst.Address)
+	pl.decide(pi, le)
+	pl.settle(pi, le)
 	pl.lifecycleWarnings(pi, sch)
 	return pi
 }
@@ -176,11 +188,8 @@ func (pl *planner) hashRefs(pi *planned) (upstreamChanges bool) {
 		rs := refState{spec: ref}
 		switch ref.Kind {
 		case schema.RefImage:
-			up := pl.byAddr[ref.Value]
-			if up == nil || up.change.Action.Generates() {
-				upstreamChanges = true
-			} else if le := pl.p.Lock.Image(ref.Value); le != nil {
-				rs.sum, rs.size = le.SHA256, le.Bytes
+			if up := pl.byAddr[ref.Value]; up != nil && up.sum != "" {
+				rs.sum, rs.size = up.sum, up.size
 			} else {
 				upstreamChanges = true
 			}
@@ -263,6 +272,9 @@ func (pl *planner) decide(pi *planned, le *lockfile.Image) {
 	case c.SpecHash == "" || c.SpecHash != le.SpecHash:
 		c.Action = Regenerate
 		c.Reasons = pl.diffReasons(pi, le)
+		if le.Output != c.Output {
+			c.PrevOutput = le.Output
+		}
 		pl.checkDrift(pi, le, true)
 		return
 	}
@@ -436,6 +448,10 @@ func short(sum string) string {
 // deletes lists locked images that are no longer configured. With targets,
 // only explicitly targeted addresses are deleted.
 func (pl *planner) deletes(targeted bool) []*Change {
+	why := "no longer in the configuration; the output is removed (a copy stays in .easel/cache)"
+	if pl.opts.KeepOrphans {
+		why = "no longer in the configuration; its lockfile entry is removed and the file kept (-keep-orphans)"
+	}
 	var out []*Change
 	for _, le := range pl.p.Lock.Images {
 		if pl.p.byAddr[le.Address] != nil {
@@ -446,7 +462,7 @@ func (pl *planner) deletes(targeted bool) []*Change {
 		}
 		out = append(out, &Change{Address: le.Address, Action: Delete, Provider: le.Provider, Model: le.Model,
 			Output: le.Output, PrevOutput: le.Output,
-			Reasons: []Reason{{Kind: ReasonRemoved, Message: "no longer in the configuration; the output is removed (a copy stays in .easel/cache)"}}})
+			Reasons: []Reason{{Kind: ReasonRemoved, Message: why}}})
 	}
 	return out
 }
@@ -505,6 +521,9 @@ func (pl *planner) lifecycleWarnings(pi *planned, sch *plugins.Schema) {
 func (pl *planner) fingerprint(plan *Plan) string {
 	h := sha256.New()
 	h.Write([]byte(pl.p.lockSum()))
+	if pl.opts.KeepOrphans {
+		h.Write([]byte("\nkeep-orphans\n"))
+	}
 	for _, c := range plan.Changes {
 		fmt.Fprintf(h, "%s %s %s %s %s\n", c.Address, c.Action, c.SpecHash, c.Output, c.PrevOutput)
 		if pi := pl.byAddr[c.Address]; pi != nil {

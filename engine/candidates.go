@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+
+	"github.com/easelhq/easel/internal/fsx"
+	"github.com/easelhq/easel/plugins"
+)
+
+// Candidates: an image with candidates = N is generated N times, one
+// provider call each. Every candidate goes to the cache, the first is
+// written to the output, and the lockfile lists them all so that
+// Project.Pick can switch the output to another one without generating.
+//
+// A provider tells the calls apart by the request's SpecHash, which it may
+// use as a seed: candidate k of an image is given candidateSeed(base, k),
+// where base is the image's spec hash without its candidates. Candidate 1
+// is given base itself, so it is the image the same spec gives without
+// candidates, and candidate k does not depend on how many candidates there
+// are. A deterministic provider (the placeholder) gives the same N images
+// every time; a model that takes a seed gives N different ones. The
+// lockfile's spec_hash is the full hash, candidates included.
+
+// candidateSeed is the SpecHash candidate k (from 1) of an image is
+// generated with.
+func candidateSeed(base string, k int) string {
+	if k <= 1 {
+		return base
+	}
+	sum := sha256.Sum256([]byte(base + "\ncandidate " + strconv.Itoa(k) + "\n"))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// candidate is one generated (or reused) output of an image.
+type candidate struct {
+	sum           string
+	size          int64
+	width, height int
+	cost          *float64
+	metadata      map[string]string
+}
+
+// generation generates one image's candidates.
+type generation struct {
+	a     *applier
+	inst  *providerInstance
+	pi    *planned
+	refs  []plugins.Reference
+	base  string
+	count int
+
+	billed   int
+	warnings []string
+	spent    []*float64 // the costs of the calls made
+}
+
+// run generates every candidate. A single image streams straight to its
+// output; several go to the cache first, and the first one is copied to
+// the output once all succeeded, so a failure leaves the output as it was.
+func (g *generation) run(ctx context.Context) ([]*candidate, error) {
+	if g.count == 1 {
+		cd, err := g.single(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return []*candidate{cd}, nil
+	}
+	cands := make([]*candidate, 0, g.count)
+	for k := 1; k <= g.count; k++ {
+		cd, err := g.candidate(ctx, k)
+		if err != nil {
+			return nil, fmt.Errorf("candidate %d of %d: %w", k, g.count, err)
+		}
+		cands = append(cands, cd)
+	}
+	out := g.a.abs(g.pi.change.Output)
+	if err := g.a.cache.restore(cands[0].sum, out); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", g.pi.change.Output, err)
+	}
+	g.a.p.stat.record(out, cands[0].sum)
+	return cands, nil
+}
+
+// single generates an image without candidates into its output, then
+// keeps a copy in the cache.
+func (g *generation) single(ctx context.Context) (*candidate, error) {
+	c := g.pi.change
+	path := g.a.abs(c.Output)
+	out, err := fsx.CreateAtomic(path, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("creating %s: %w", c.Output, err)
+	}
+	cd, img, err := g.call(ctx, g.base, out)
+	if err != nil {
+		out.Abort()
+		return nil, err
+	}
+	if err := out.Commit(); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", c.Output, err)
+	}
+	g.a.p.stat.record(path, img.sum)
+	if err := g.a.cache.store(path, img.sum); err != nil {
+		fmt.Fprintf(g.a.p.opts.Log, "%s: not cached: %v\n", c.Address, err)
+	}
+	return cd, nil
+}
+
+// candidate reuses candidate k from the spec index, or generates it into
+// the cache and indexes it under its seed.
+func (g *generation) candidate(ctx context.Context, k int) (*candidate, error) {
+	seed := candidateSeed(g.base, k)
+	if e, ok := g.a.cache.lookup(seed); ok {
+		return &candidate{sum: e.SHA256, size: e.Bytes, width: e.Width, height: e.Height, cost: e.CostUSD, metadata: e.Metadata}, nil
+	}
+	w, err := g.a.cache.create()
+	if err != nil {
+		return nil, err
+	}
+	cd, img, err := g.call(ctx, seed, w)
+	if err != nil {
+		w.abort()
+		return nil, err
+	}
+	if err := w.commit(img.sum); err != nil {
+		return nil, err
+	}
+	c := g.pi.change
+	e := &cacheEntry{SpecHash: seed, Address: c.Address, Provider: c.Provider, Model: c.Model,
+		SHA256: cd.sum, Bytes: cd.size, Width: cd.width, Height: cd.height, CostUSD: cd.cost,
+		Metadata: cd.metadata, Time: g.a.p.opts.Now().UTC()}
+	if err := g.a.cache.index(e); err != nil {
+		fmt.Fprintf(g.a.p.opts.Log, "%s: candidate %d not indexed: %v\n", c.Address, k, err)
+	}
+	return cd, nil
+}
+
+// call asks the provider for one image with the given seed, streaming it
+// to w, and checks what came back.
+func (g *generation) call(ctx context.Context, seed string, w interface{ Write([]byte) (int, error) }) (*candidate, checkedImage, error) {
+	req := g.a.p.request(g.pi, g.refs)
+	req.SpecHash = seed
+	gctx, cancel := context.WithTimeout(ctx, g.a.opts.ImageTimeout)
+	defer cancel()
+	sink := newOutputSink(w)
+	res, err := g.inst.prov.Generate(gctx, req, sink)
+	if err != nil {
+		return nil, checkedImage{}, g.a.generateFailed(g.inst, g.pi.change, err, gctx)
+	}
+	g.billed += res.BilledRetries
+	g.spent = append(g.spent, res.CostUSD)
+	for _, w := range res.Warnings {
+		g.warnings = append(g.warnings, w.Summary+": "+w.Detail)
+	}
+	img, err := sink.check(req.Format)
+	if err != nil {
+		return nil, checkedImage{}, err
+	}
+	return &candidate{sum: img.sum, size: img.size, width: img.width, height: img.height,
+		cost: res.CostUSD, metadata: res.Metadata}, img, nil
+}
+
+// result is the image's Result: the first candidate's output, and what
+// this apply spent on it (nil when a call's cost is unknown).
+func (g *generation) result(cands []*candidate) *Result {
+	r := &Result{CostUSD: sumCosts(g.spent), BilledRetries: g.billed, Warnings: g.warnings}
+	if len(cands) > 0 {
+		r.SHA256, r.Bytes, r.Width, r.Height = cands[0].sum, cands[0].size, cands[0].width, cands[0].height
+	}
+	return r
+}
+
+// totalCost is what all the candidates cost, reused ones included, for the
+// lockfile; nil when any is unknown.
+func totalCost(cands []*candidate) *float64 {
+	costs := make([]*float64, len(cands))
+	for i, cd := range cands {
+		costs[i] = cd.cost
+	}
+	return sumCosts(costs)
+}
+
+func sumCosts(costs []*float64) *float64 {
+	total := 0.0
+	for _, c := range costs {
+		if c == nil {
+			return nil
+		}
+		total += *c
+	}
+	return &total
+}
