@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -37,9 +38,8 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	ready := readyNodes(work, waiting)
 	remaining := len(work)
 	for remaining > 0 {
-		for len(ready) > 0 && !interrupted {
-			n := ready[0]
-			ready = ready[1:]
+		for ready.Len() > 0 && !interrupted {
+			n := heap.Pop(ready).(*node)
 			if a.stopped(ctx) {
 				interrupted = true
 				break
@@ -51,7 +51,7 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 			}
 			if !a.tryGo(ctx, g, done, n, c) {
 				a.unreserve(c)
-				ready = append([]*node{n}, ready...)
+				heap.Push(ready, n)
 				break
 			}
 		}
@@ -66,8 +66,9 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 			continue
 		}
 		remaining--
-		ready = append(ready, a.release(n, work, waiting, &remaining, done)...)
-		sortNodes(ready)
+		for _, u := range a.release(n, work, waiting, &remaining, done) {
+			heap.Push(ready, u)
+		}
 	}
 	_ = g.Wait()
 	close(done)
@@ -139,15 +140,33 @@ func (a *applier) skipUnstarted(work map[*node]*Change, why *skipError) {
 	}
 }
 
-func readyNodes(work map[*node]*Change, waiting map[*node]int) []*node {
-	var ready []*node
+// readyNodes returns the images with no unfinished dependencies, as a
+// queue that hands them out in address order.
+func readyNodes(work map[*node]*Change, waiting map[*node]int) *nodeQueue {
+	q := &nodeQueue{}
 	for n := range work {
 		if waiting[n] == 0 {
-			ready = append(ready, n)
+			*q = append(*q, n)
 		}
 	}
-	sortNodes(ready)
-	return ready
+	heap.Init(q)
+	return q
+}
+
+// nodeQueue is a min-heap of nodes by address: ready work starts in a
+// stable order, and pushing back or adding is O(log n) however many
+// images are ready (sorting the whole list per completion was quadratic).
+type nodeQueue []*node
+
+func (q nodeQueue) Len() int           { return len(q) }
+func (q nodeQueue) Less(i, j int) bool { return q[i].addr() < q[j].addr() }
+func (q nodeQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *nodeQueue) Push(x any)        { *q = append(*q, x.(*node)) }
+func (q *nodeQueue) Pop() any {
+	old := *q
+	n := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return n
 }
 
 func sortNodes(ns []*node) {
