@@ -22,7 +22,7 @@ for n in 1000 10000; do
   fi
   "$easel" -chdir="$dir" plan -detailed-exitcode >/dev/null   # warm: exit 0 means no changes
   echo "== $n images"
-  hyperfine --style basic --warmup 2 --runs "$runs" --export-json "$work/noop-$n.json" \
+  hyperfine -N --style basic --warmup 2 --runs "$runs" --export-json "$work/noop-$n.json" \
     -n "easel plan" "$easel -chdir=$dir plan -detailed-exitcode" \
     -n "stat only" "$work/bin/statonly -dir $dir"
   for cmd in "$easel -chdir=$dir plan -detailed-exitcode" "$work/bin/statonly -dir $dir"; do
@@ -41,5 +41,5 @@ print(f"median: easel plan {e*1000:.1f} ms, stat only {s*1000:.1f} ms, ratio {e/
 PY
 done
 echo "cold plan (plan cache removed, stat cache kept), 10000 images:"
-hyperfine --style basic --runs 5 --prepare "rm -f $work/noop-10000/.easel/plancache" \
+hyperfine -N --style basic --runs 5 --prepare "rm -f $work/noop-10000/.easel/plancache" \
   -n "easel plan (no plan cache)" "$easel -chdir=$work/noop-10000 plan -detailed-exitcode"
