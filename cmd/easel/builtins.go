@@ -3,6 +3,7 @@ package main
 import (
 	"sort"
 
+	"github.com/easelhq/easel/plugins/oakgen"
 	"github.com/easelhq/easel/plugins/openai"
 	"github.com/easelhq/easel/plugins/placeholder"
 	"github.com/easelhq/easel/plugins/sdk"
@@ -12,6 +13,7 @@ import (
 // the one place a built-in provider is registered.
 func builtinProviders() map[string]func() sdk.Provider {
 	return map[string]func() sdk.Provider{
+		"oakgen":      oakgen.New,
 		"openai":      openai.New,
 		"placeholder": placeholder.New,
 	}

@@ -44,6 +44,7 @@ func scriptCommands() map[string]scriptCmd {
 		"cpprovider": cmdCpProvider,
 		"tamper":     cmdTamper,
 		"fakeopenai": (&fakeOpenAI{}).command,
+		"fakeoakgen": newFakeOakgen().command,
 		"hasalpha":   cmdHasAlpha,
 	}
 }

@@ -33,8 +33,8 @@ type OakgenConfig struct {
 	Latency    time.Duration
 	LatencyMax time.Duration
 
-	// RateLimit answers 429 rate_limited with Retry-After (whole seconds)
-	// of RetryAfter (default 1s).
+	// RateLimit answers 429 rate_limited with Retry-After (whole seconds,
+	// rounded up) and Retry-After-Ms of RetryAfter (default 1s).
 	RateLimit  Fault
 	RetryAfter time.Duration
 	// ServerError answers 500 after the latency; Disconnect drops the
@@ -219,7 +219,7 @@ func (o *Oakgen) admit(r *http.Request, rec *OakgenReceived) (*oakRequest, oakMo
 	if o.dice.draw("rate_limit", o.cfg.RateLimit) {
 		secs := int((o.cfg.RetryAfter + time.Second - 1) / time.Second)
 		e := oakErr(http.StatusTooManyRequests, "rate_limited", "Too many requests. Please retry in %d seconds.", secs)
-		e.header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
+		e.header = http.Header{"Retry-After": {strconv.Itoa(secs)}, "Retry-After-Ms": {strconv.FormatInt(o.cfg.RetryAfter.Milliseconds(), 10)}}
 		return nil, oakModel{}, e
 	}
 	m, err := req.validate(o.cfg.ReachableReferences)

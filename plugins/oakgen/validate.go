@@ -127,8 +127,12 @@ func (s *spec) checkFormat() sdk.Diagnostics {
 		return nil
 	}
 	s.send = s.model.Formats[0]
+	ext := map[string]string{"jpeg": "jpg"}[s.send]
+	if ext == "" {
+		ext = s.send
+	}
 	return sdk.Diagnostics{sdk.Warnf("output", fmt.Sprintf("%s cannot make %s", s.model.ID, s.format),
-		"%s returns %s; easel converts the image to %s locally. Name the output .%s to keep the model's own file.", s.model.ID, joinOr(s.model.Formats), s.format, s.model.Formats[0])}
+		"%s returns %s; easel converts the image to %s locally. Name the output .%s to keep the model's own file.", s.model.ID, joinOr(s.model.Formats), s.format, ext)}
 }
 
 // checkReferences: Oakgen takes references as URLs it downloads, so only

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/easelhq/easel/internal/fakeapi"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// fakeOakgen is the "fakeoakgen" script command:
+//
+//	fakeoakgen start [-key K] [-latency D] [-moderation-word W] [-rate-limit-first N]
+//	                 [-retry-after D] [-server-error-first N] [-disconnect-first N]
+//	                 [-garbage-first N] [-out-of-credits] [-response url|b64|data-url]
+//	                 [-async-polls N] [-reference-field F] [-reachable URL,...]
+//	fakeoakgen calls [-method POST|GET] [-status CODE] N
+//	fakeoakgen received
+//
+// start serves a fake Oakgen API until the script ends and sets
+// $FAKEOAKGEN_URL; calls checks how many requests it answered; received
+// prints one line per request, oldest first, for stdout checks.
+type fakeOakgen struct {
+	scriptFakes[*fakeapi.Oakgen]
+}
+
+func newFakeOakgen() *fakeOakgen {
+	return &fakeOakgen{scriptFakes[*fakeapi.Oakgen]{name: "fakeoakgen", env: "FAKEOAKGEN_URL"}}
+}
+
+func (f *fakeOakgen) command(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: fakeoakgen start|calls|received ...")
+	}
+	switch args[0] {
+	case "start":
+		cfg, err := parseOakgenFlags(args[1:], ts.Stderr())
+		if neg || err != nil {
+			ts.Fatalf("fakeoakgen start: %v", err)
+		}
+		f.start(ts, fakeapi.NewOakgen(cfg))
+	case "calls":
+		countCalls(ts, neg, "fakeoakgen", args[1:], f.running(ts).Received(),
+			func(r fakeapi.OakgenReceived) string { return r.Method }, func(r fakeapi.OakgenReceived) int { return r.Status })
+	case "received":
+		for _, r := range f.running(ts).Received() {
+			parts := []string{r.Method, strconv.Itoa(r.Status)}
+			if r.Method == "POST" {
+				parts = append(parts, r.Model, "prompt="+strconv.Quote(r.Prompt))
+			}
+			if len(r.References) > 0 {
+				parts = append(parts, "refs="+strings.Join(r.References, ","))
+			}
+			parts = append(parts, params(r.Params)...)
+			fmt.Fprintln(ts.Stdout(), strings.Join(parts, " "))
+		}
+	default:
+		ts.Fatalf("fakeoakgen: unknown subcommand %q", args[0])
+	}
+}
+
+func parseOakgenFlags(args []string, stderr io.Writer) (fakeapi.OakgenConfig, error) {
+	var cfg fakeapi.OakgenConfig
+	fs := flag.NewFlagSet("fakeoakgen start", flag.ContinueOnError)
+	fs.StringVar(&cfg.APIKey, "key", "", "the API key requests must carry (empty: any)")
+	fs.DurationVar(&cfg.Latency, "latency", 0, "latency of every generation")
+	fs.StringVar(&cfg.ModerationWord, "moderation-word", "", "refuse prompts with this word")
+	fs.IntVar(&cfg.RateLimit.First, "rate-limit-first", 0, "answer the first N requests 429")
+	fs.DurationVar(&cfg.RetryAfter, "retry-after", time.Second, "Retry-After of the 429s")
+	fs.IntVar(&cfg.ServerError.First, "server-error-first", 0, "answer the first N generations 500")
+	fs.IntVar(&cfg.Disconnect.First, "disconnect-first", 0, "drop the connection of the first N generations")
+	fs.IntVar(&cfg.Garbage.First, "garbage-first", 0, "answer the first N generations with a broken image")
+	fs.BoolVar(&cfg.OutOfCredits, "out-of-credits", false, "answer every generation 402")
+	response := fs.String("response", "url", "how the image comes back: url, b64 or data-url")
+	fs.IntVar(&cfg.AsyncPolls, "async-polls", 0, "answer 202 with a job that is processing for N polls")
+	fs.StringVar(&cfg.ReferenceField, "reference-field", "", "JSON field of reference URLs (default image_urls)")
+	reachable := fs.String("reachable", "", "comma-separated reference URLs the fake can download (empty: any)")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return cfg, err
+	}
+	shapes := map[string]fakeapi.OakgenResponse{"url": fakeapi.OakgenURL, "b64": fakeapi.OakgenBase64, "data-url": fakeapi.OakgenDataURL}
+	shape, ok := shapes[*response]
+	if !ok {
+		return cfg, fmt.Errorf("-response %q: want url, b64 or data-url", *response)
+	}
+	cfg.Response = shape
+	cfg.ReachableReferences = splitComma(*reachable)
+	return cfg, nil
+}
