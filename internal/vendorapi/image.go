@@ -19,6 +19,9 @@ type Want struct {
 	Width, Height int
 	// MaxPixels bounds width x height (0: imagefmt.MaxPixels).
 	MaxPixels int64
+	// AspectRatio ("16:9") is the shape, within 3%, when a model picks the
+	// dimensions itself.
+	AspectRatio string
 }
 
 // Image is a checked image.
@@ -52,11 +55,24 @@ func CheckImage(data []byte, want Want) (Image, error) {
 		return img, fmt.Errorf("it is %dx%d, more than %d pixels", w, h, limit)
 	case want.Width > 0 && w != want.Width, want.Height > 0 && h != want.Height:
 		return img, fmt.Errorf("it is %dx%d, not the %dx%d asked for", w, h, want.Width, want.Height)
+	case want.AspectRatio != "" && !ratioNear(w, h, want.AspectRatio):
+		return img, fmt.Errorf("it is %dx%d, not the aspect ratio %s asked for", w, h, want.AspectRatio)
 	}
 	if err := complete(format, data); err != nil {
 		return img, err
 	}
 	return img, nil
+}
+
+// ratioNear reports whether w:h is within 3% of ratio "W:H"; a malformed
+// ratio matches anything.
+func ratioNear(w, h int, ratio string) bool {
+	var rw, rh float64
+	if _, err := fmt.Sscanf(ratio, "%g:%g", &rw, &rh); err != nil || rw <= 0 || rh <= 0 {
+		return true
+	}
+	got, want := float64(w)/float64(h), rw/rh
+	return got/want > 0.97 && got/want < 1.03
 }
 
 // complete checks a file's end, which Sniff does not read: PNG ends with

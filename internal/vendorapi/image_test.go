@@ -24,6 +24,8 @@ func TestCheckImage(t *testing.T) {
 		{name: "webp", data: webp, want: Want{Width: 64, Height: 48}},
 		{name: "wrong format", data: jpeg, want: Want{Formats: []string{"png"}}, wantErr: "it is jpeg, not the png asked for"},
 		{name: "wrong size", data: png, want: Want{Width: 64, Height: 64}, wantErr: "it is 64x48, not the 64x64 asked for"},
+		{name: "aspect ratio", data: png, want: Want{AspectRatio: "4:3"}},
+		{name: "wrong aspect ratio", data: png, want: Want{AspectRatio: "16:9"}, wantErr: "not the aspect ratio 16:9 asked for"},
 		{name: "too many pixels", data: png, want: Want{MaxPixels: 1000}, wantErr: "more than 1000 pixels"},
 		{name: "truncated png", data: png[:len(png)/2], wantErr: "truncated"},
 		{name: "truncated jpeg", data: jpeg[:len(jpeg)-10], wantErr: "truncated"},
