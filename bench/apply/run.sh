@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# apply N images (default 500) on the openai provider against the fake
+# OpenAI server, run as its own process with a fixed latency (default
+# 200ms), at each parallelism in PARALLELISM (default "16 64"). Each run
+# starts from a fresh project (no lockfile, outputs or cache), so every
+# image is a real call. Prints, per parallelism, the median wall time of
+# RUNS runs (default 3) against the ideal ceil(N/P) x latency, and the
+# median peak RSS GNU time reports (%M: the largest of easel and its
+# provider process, which easel waits for). Needs: time (Debian package).
+#
+#   bench/apply/run.sh [work-dir]
+#   N=500 LATENCY_MS=200 PARALLELISM="16 64" RUNS=5 bench/apply/run.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=${1:-$(mktemp -d)}
+n=${N:-500}
+latency_ms=${LATENCY_MS:-200}
+parallelism=${PARALLELISM:-"16 64"}
+runs=${RUNS:-3}
+port=${PORT:-18931}
+key=sk-bench-not-a-secret
+mkdir -p "$work/bin"
+(cd "$root" && go build -o "$work/bin/easel" ./cmd/easel && go build -o "$work/bin/fakeapi" ./internal/fakeapi/cmd/fakeapi)
+
+"$work/bin/fakeapi" -addr "127.0.0.1:$port" -key "$key" -latency "${latency_ms}ms" 2>"$work/fakeapi.log" &
+fake=$!
+trap 'kill $fake 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  grep -q serving "$work/fakeapi.log" && break
+  sleep 0.1
+done
+
+# project DIR: a fresh project of N generations on gpt-image-2.
+project() {
+  rm -rf "$1" && mkdir -p "$1"
+  cat >"$1/main.easel.hcl" <<HCL
+variable "openai_base_url" {
+  type = string
+}
+
+provider "openai" {
+  base_url        = var.openai_base_url
+  max_concurrency = 256
+}
+
+image "p" {
+  count    = $n
+  provider = openai
+  model    = "gpt-image-2"
+  prompt   = "Product shot \${count.index}, flat vector illustration, brand blue"
+  size     = "1024x1024"
+  quality  = "low"
+  output   = "assets/\${floor(count.index / 100)}/p\${count.index}.png"
+}
+HCL
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+export OPENAI_API_KEY=$key
+url=http://127.0.0.1:$port/v1
+
+# The fixed part of every apply: start, evaluate, validate and price N
+# images through the provider process (what plan does), no API call.
+project "$work/plan"
+plan=()
+for i in $(seq "$runs"); do
+  plan+=("$( { /usr/bin/time -f 'TIME %e' "$work/bin/easel" -chdir="$work/plan" plan -var "openai_base_url=$url" >/dev/null; } 2>&1 | awk '/^TIME/ {print $2}')")
+done
+printf 'N=%s plan (start-up, evaluation, validation, estimates; no call): median %ss (runs: %s s)\n' \
+  "$n" "$(printf '%s\n' "${plan[@]}" | median)" "${plan[*]}"
+for p in $parallelism; do
+  secs=() rss=()
+  for i in $(seq "$runs"); do
+    dir=$work/apply-$p
+    project "$dir"
+    out=$(/usr/bin/time -f 'TIME %e %M' "$work/bin/easel" -chdir="$dir" apply -auto-approve -parallelism="$p" \
+      -var "openai_base_url=$url" 2>&1 >"$work/apply-$p.out")
+    grep -q "Apply complete: $n created." "$work/apply-$p.out" || { cat "$work/apply-$p.out"; echo "$out"; exit 1; }
+    secs+=("$(echo "$out" | awk '/^TIME/ {print $2}')")
+    rss+=("$(echo "$out" | awk '/^TIME/ {printf "%.0f", $3/1024}')")
+  done
+  ideal=$(awk -v n="$n" -v p="$p" -v l="$latency_ms" 'BEGIN {printf "%.2f", int((n + p - 1) / p) * l / 1000}')
+  med=$(printf '%s\n' "${secs[@]}" | median)
+  printf 'N=%s P=%s latency=%sms: median %ss, ideal %ss, %+.1f%% over ideal; peak RSS median %s MiB (runs: %s s; %s MiB)\n' \
+    "$n" "$p" "$latency_ms" "$med" "$ideal" "$(awk -v m="$med" -v i="$ideal" 'BEGIN {print (m / i - 1) * 100}')" \
+    "$(printf '%s\n' "${rss[@]}" | median)" "${secs[*]}" "${rss[*]}"
+done
