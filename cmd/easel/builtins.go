@@ -7,6 +7,7 @@ import (
 	"github.com/easelhq/easel/plugins/openai"
 	"github.com/easelhq/easel/plugins/placeholder"
 	"github.com/easelhq/easel/plugins/sdk"
+	"github.com/easelhq/easel/plugins/transform"
 )
 
 // builtinProviders lists every provider built into the easel binary. It is
@@ -16,6 +17,7 @@ func builtinProviders() map[string]func() sdk.Provider {
 		"oakgen":      oakgen.New,
 		"openai":      openai.New,
 		"placeholder": placeholder.New,
+		"transform":   transform.New,
 	}
 }
 
