@@ -79,8 +79,15 @@ func TestCandidateOneIsTheImageWithoutCandidates(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"main.easel.hcl": withCandidates("2")})
 	pl, _ := apply(t, dir, fake, PlanOptions{})
 	for _, c := range pl.Changes {
-		if c.Address == "image.mascot" && (c.Estimate.USD == nil || *c.Estimate.USD != 0.04) {
+		if c.Address != "image.mascot" {
+			continue
+		}
+		if c.Estimate.USD == nil || *c.Estimate.USD != 0.04 {
 			t.Errorf("estimate %v: candidate 1 is cached, only candidate 2 costs", c.Estimate)
+		}
+		want := []Reason{{Kind: ReasonAttribute, Attribute: "candidates", Old: "1", New: "2", Message: "candidates changed"}}
+		if diff := cmp.Diff(want, c.Reasons); diff != "" {
+			t.Errorf("reasons (-want +got):\n%s", diff)
 		}
 	}
 	if fake.calls["image.mascot"] != 2 {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/easelhq/easel/internal/fsx"
@@ -367,6 +368,10 @@ func (pl *planner) diffReasons(pi *planned, le *lockfile.Image) []Reason {
 			Message: fmt.Sprintf("provider changed from %s to %s", le.Provider, inst.ProviderKey)})
 	}
 	rs = append(rs, attrReasons(le.Inputs, pi.spec.attrs)...)
+	if old, cur := max(len(le.Candidates), 1), max(pi.spec.candidates, 1); old != cur {
+		rs = append(rs, Reason{Kind: ReasonAttribute, Attribute: "candidates", Old: strconv.Itoa(old), New: strconv.Itoa(cur),
+			Message: "candidates changed"})
+	}
 	rs = append(rs, pl.refReasons(pi, le)...)
 	if len(rs) == 0 {
 		rs = append(rs, Reason{Kind: ReasonProvider,
