@@ -106,6 +106,7 @@ func (s *Stability) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ep, known := s.endpoints[name]
 	switch {
 	case !ok || !known:
+		s.log.add(StabilityReceived{Status: http.StatusNotFound, Endpoint: name, Accept: r.Header.Get("Accept")}, http.StatusNotFound, 0)
 		(&stabError{status: http.StatusNotFound, name: "not_found", errors: []string{"path: " + r.URL.Path + " does not exist"}}).write(w, id)
 		return
 	case r.Method != http.MethodPost:
