@@ -2,7 +2,7 @@
 # Derives 100 images (10 social and web sizes x cover/contain/fill x
 # webp/jpeg/png) from one 4096x4096 source through the transform
 # provider's Generate, RUNS times per source format, and prints the median
-# wall time and peak RSS (GNU time's %M); for the PNG source also with
+# wall time, CPU time and peak RSS (GNU time's %M); for the PNG source also with
 # -fresh (every image decodes the source, as when each variant reached a
 # new provider process). Then one 8192x8192 source: a single 4096x4096
 # PNG and ten social sizes. Needs: time (Debian package).
@@ -19,18 +19,21 @@ bench=$work/transform-bench
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# measure LABEL ARGS...: RUNS runs, median wall seconds and peak RSS MiB.
+# measure LABEL ARGS...: RUNS runs; median wall seconds, CPU seconds
+# (user+sys: steadier than wall on a shared machine) and peak RSS MiB.
 measure() {
   local label=$1; shift
-  local secs=() rss=()
+  local secs=() cpu=() rss=()
   for i in $(seq "$runs"); do
-    out=$(/usr/bin/time -f 'TIME %e %M' "$bench" "$@" 2>&1)
+    out=$(/usr/bin/time -f 'TIME %e %U %S %M' "$bench" "$@" 2>&1)
     [ "$i" = 1 ] && echo "$out" | grep -v '^TIME'
     secs+=("$(echo "$out" | awk '/^TIME/ {print $2}')")
-    rss+=("$(echo "$out" | awk '/^TIME/ {printf "%.0f", $3/1024}')")
+    cpu+=("$(echo "$out" | awk '/^TIME/ {printf "%.2f", $3+$4}')")
+    rss+=("$(echo "$out" | awk '/^TIME/ {printf "%.0f", $5/1024}')")
   done
-  printf '%s: median %ss, peak RSS median %s MiB (runs: %s s; %s MiB)\n' "$label" \
-    "$(printf '%s\n' "${secs[@]}" | median)" "$(printf '%s\n' "${rss[@]}" | median)" "${secs[*]}" "${rss[*]}"
+  printf '%s: median %ss wall, %ss CPU, peak RSS %s MiB (runs: %s s wall; %s s CPU; %s MiB)\n' "$label" \
+    "$(printf '%s\n' "${secs[@]}" | median)" "$(printf '%s\n' "${cpu[@]}" | median)" "$(printf '%s\n' "${rss[@]}" | median)" \
+    "${secs[*]}" "${cpu[*]}" "${rss[*]}"
 }
 
 for ext in $sources; do

@@ -37,6 +37,7 @@ func (f *planFlags) openOptions(readOnly bool) openOptions {
 
 func (a *app) planCommand() *cobra.Command {
 	var f planFlags
+	var cf commentFlags
 	var out string
 	var detailed bool
 	cmd := &cobra.Command{
@@ -51,17 +52,22 @@ With -detailed-exitcode the exit status is 0 when there are no changes,
 1 on error and 2 when there are changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runPlan(cmd.Context(), &f, out, detailed)
+			return a.runPlan(cmd.Context(), &f, &cf, out, detailed)
 		},
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().StringVar(&out, "out", "", "save the plan to this file, for \"easel apply FILE\"")
 	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "exit 0 with no changes, 1 on error, 2 with changes")
+	cmd.Flags().StringVar(&cf.format, "format", formatText, "output format: text, json (as -json) or markdown (a pull-request comment, see easel comment)")
+	cf.register(cmd.Flags())
 	return cmd
 }
 
-func (a *app) runPlan(ctx context.Context, f *planFlags, out string, detailed bool) error {
+func (a *app) runPlan(ctx context.Context, f *planFlags, cf *commentFlags, out string, detailed bool) error {
 	if err := f.checkFlags(); err != nil {
+		return err
+	}
+	if err := cf.checkFormat(f); err != nil {
 		return err
 	}
 	o := f.openOptions(false)
@@ -75,7 +81,7 @@ func (a *app) runPlan(ctx context.Context, f *planFlags, out string, detailed bo
 	if err != nil {
 		return err
 	}
-	a.showPlan(plan, f.json)
+	a.showPlanFormat(s, plan, f, cf)
 	if err := a.checkPlan(s, plan, f, 0); err != nil {
 		return err
 	}
@@ -83,7 +89,7 @@ func (a *app) runPlan(ctx context.Context, f *planFlags, out string, detailed bo
 		if err := newPlanFile(s.p, plan, f).save(a.inDir(out)); err != nil {
 			return err
 		}
-		if !f.json {
+		if !f.json && cf.format != formatMarkdown {
 			fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n  easel apply %s\n", out, out)
 		}
 	}

@@ -80,9 +80,13 @@ Single-dash long flags work as in Terraform: -out=plan.bin, -auto-approve.
 		a.applyCommand(),
 		a.showCommand(),
 		a.listCommand(),
+		a.commentCommand(),
 		a.graphCommand(),
 		a.providersCommand(),
 		a.versionCommand(),
+		a.cacheCommand(),
+		a.adoptCommand(),
+		a.pickCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root

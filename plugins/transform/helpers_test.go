@@ -87,6 +87,11 @@ func planned() sdk.Reference {
 	return sdk.NewReference("image", "image.hero", "", "image/png", 0, nil)
 }
 
+// plannedFile is a file source as ValidateImage sees it.
+func plannedFile(name string) sdk.Reference {
+	return sdk.NewReference("file", name, "", "", 0, nil)
+}
+
 // encode encodes img in format.
 func encode(t testing.TB, img image.Image, format string) []byte {
 	t.Helper()

@@ -77,7 +77,18 @@ func (o *options) parseSource(req *sdk.Request) sdk.Diagnostics {
 		return sdk.Diagnostics{sdk.Warnf("references", "References are ignored by transform",
 			"transform derives its image from source alone; the other %d references have no effect. Remove references from this image.", len(req.References)-1)}
 	}
-	return nil
+	return checkSourceFile(req.References[0])
+}
+
+// checkSourceFile refuses a source file whose extension says it is not an
+// image transform reads, before anything is generated.
+func checkSourceFile(ref sdk.Reference) sdk.Diagnostics {
+	ext := path.Ext(ref.Name)
+	if _, ok := imagefmt.FormatFromPath(ref.Name); ok || ref.Kind != "file" || ext == "" {
+		return nil
+	}
+	return sdk.Diagnostics{sdk.Errorf("source", "Unsupported source format",
+		"%s is a %s file; transform reads PNG, JPEG and WebP images. Convert it to one of those first.", ref.Name, ext)}
 }
 
 func (o *options) parseResize(req *sdk.Request) sdk.Diagnostics {
