@@ -13,7 +13,7 @@ import (
 // reference images by their dimensions, or as 1024x1024 when easel could
 // not read them (an upstream image not generated yet).
 func (p *Provider) EstimateCost(_ context.Context, req *sdk.Request) sdk.Estimate {
-	s, _ := resolve(req, p.today())
+	s, _ := p.resolve(req)
 	switch {
 	case s.model == nil:
 		return sdk.Estimate{Detail: fmt.Sprintf("unknown model %q: no price known", s.modelID)}

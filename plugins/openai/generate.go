@@ -26,7 +26,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 		e := *qe
 		return nil, &e
 	}
-	s, diags := resolve(req, p.today())
+	s, diags := p.resolve(req)
 	if diags.HasErrors() {
 		return nil, invalid(diags)
 	}

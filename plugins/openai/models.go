@@ -112,7 +112,15 @@ func Models() []Model {
 
 // Lookup finds a model by ID or alias.
 func Lookup(id string) (Model, bool) {
-	for _, m := range Models() {
+	return modelTable(Models()).lookup(id)
+}
+
+// modelTable is the table one provider built once, so each request does
+// not rebuild it.
+type modelTable []Model
+
+func (t modelTable) lookup(id string) (Model, bool) {
+	for _, m := range t {
 		if m.ID == id || slices.Contains(m.Aliases, id) {
 			return m, true
 		}

@@ -56,7 +56,8 @@ func (o Options) withDefaults() Options {
 type Provider struct {
 	opts Options
 	// today is the moment model lifecycles are judged at.
-	today func() time.Time
+	today  func() time.Time
+	models modelTable
 
 	mu     sync.Mutex // guards the fields below, set by Configure
 	cfg    *settings
@@ -79,7 +80,7 @@ func New() sdk.Provider { return NewWithOptions(Options{}) }
 // replaced.
 func NewWithOptions(opts Options) *Provider {
 	opts = opts.withDefaults()
-	return &Provider{opts: opts, today: lifecycleClock(opts.Getenv(TodayEnv), opts.Now)}
+	return &Provider{opts: opts, today: lifecycleClock(opts.Getenv(TodayEnv), opts.Now), models: Models()}
 }
 
 // configure installs checked settings.

@@ -39,19 +39,26 @@ type spec struct {
 // ValidateImage checks one image locally, reporting every problem against
 // its attribute.
 func (p *Provider) ValidateImage(_ context.Context, req *sdk.Request) sdk.Diagnostics {
-	_, diags := resolve(req, p.today())
+	_, diags := p.resolve(req)
 	return diags
 }
 
-// resolve reads a request's attributes and checks them against its model.
-func resolve(req *sdk.Request, now time.Time) (*spec, sdk.Diagnostics) {
+// resolve reads a request's attributes and checks them against its model
+// as of today.
+func (p *Provider) resolve(req *sdk.Request) (*spec, sdk.Diagnostics) {
+	return resolve(req, p.today(), p.models)
+}
+
+// resolve reads a request's attributes and checks them against its model
+// in table on the day of now.
+func resolve(req *sdk.Request, now time.Time, table modelTable) (*spec, sdk.Diagnostics) {
 	s := &spec{
 		modelID: known(req, "model"), prompt: known(req, "prompt"), size: known(req, "size"),
 		quality: known(req, "quality"), background: known(req, "background"), moderation: known(req, "moderation"),
 		fidelity: known(req, "input_fidelity"), user: known(req, "user"), mask: known(req, "mask"),
 		format: known(req, "output_format"), refs: req.References,
 	}
-	if m, ok := Lookup(s.modelID); ok {
+	if m, ok := table.lookup(s.modelID); ok {
 		s.model = &m
 	}
 	if f, ok := req.File("mask"); ok {
