@@ -3,10 +3,12 @@ package main
 import (
 	"sort"
 
+	"github.com/easelhq/easel/plugins/gemini"
 	"github.com/easelhq/easel/plugins/oakgen"
 	"github.com/easelhq/easel/plugins/openai"
 	"github.com/easelhq/easel/plugins/placeholder"
 	"github.com/easelhq/easel/plugins/sdk"
+	"github.com/easelhq/easel/plugins/stability"
 	"github.com/easelhq/easel/plugins/transform"
 )
 
@@ -14,9 +16,11 @@ import (
 // the one place a built-in provider is registered.
 func builtinProviders() map[string]func() sdk.Provider {
 	return map[string]func() sdk.Provider{
+		"gemini":      gemini.New,
 		"oakgen":      oakgen.New,
 		"openai":      openai.New,
 		"placeholder": placeholder.New,
+		"stability":   stability.New,
 		"transform":   transform.New,
 	}
 }

@@ -45,6 +45,8 @@ func scriptCommands() map[string]scriptCmd {
 		"tamper":     cmdTamper,
 		"fakeopenai": (&fakeOpenAI{}).command,
 		"fakeoakgen": newFakeOakgen().command,
+		"fakegemini": newFakeGemini().command,
+		"fakestab":   newFakeStability().command,
 		"hasalpha":   cmdHasAlpha,
 	}
 }
