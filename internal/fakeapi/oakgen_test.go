@@ -105,8 +105,8 @@ func TestOakgenGenerates(t *testing.T) {
 		wantCost   int
 	}{
 		{name: "url, defaults", body: map[string]any{"model": "gpt-image-1", "prompt": "otter"}, wantSize: "1024x1024", wantFormat: "png", wantCost: 16},
-		{name: "url, 2048 webp", body: map[string]any{"model": "gpt-image-1", "prompt": "otter", "size": "2048x2048", "output_format": "webp"},
-			wantSize: "2048x2048", wantFormat: "webp", wantCost: 16},
+		{name: "url, 2048", body: map[string]any{"model": "gpt-image-1", "prompt": "otter", "size": "2048x2048"},
+			wantSize: "2048x2048", wantFormat: "png", wantCost: 16},
 		{name: "base64 mini", response: OakgenBase64, body: map[string]any{"model": "gpt-image-1-mini", "prompt": "otter", "size": "1536x1024", "output_format": "jpeg", "quality": "low"},
 			wantSize: "1536x1024", wantFormat: "jpeg", wantCost: 8},
 		{name: "data url flux", response: OakgenDataURL, body: map[string]any{"model": "flux-pro-1-1", "prompt": "otter", "size": "1440x736"},
