@@ -341,3 +341,120 @@ func checkCampaign(t *testing.T, dir string) {
 		}
 	}
 }
+
+// mixedFake is one vendor's in-process fake for TestMixedModels: the
+// variable of its base URL, its key variable, and how many images it made.
+type mixedFake struct {
+	baseVar, keyEnv, url string
+	images               func() int
+}
+
+// mixedFakes starts a fake of every service the mixed-models example uses,
+// each requiring its own key.
+func mixedFakes(t *testing.T) []mixedFake {
+	oa := fakeapi.NewOpenAI(fakeapi.Config{APIKey: "sk-mixed-openai-0123456789"})
+	oak := fakeapi.NewOakgen(fakeapi.OakgenConfig{APIKey: "oak-mixed-0123456789"})
+	gem := fakeapi.NewGemini(fakeapi.GeminiConfig{APIKey: "AIza-mixed-gemini-0123456789"})
+	stab := fakeapi.NewStability(fakeapi.StabilityConfig{APIKey: "sk-mixed-stability-0123456789"})
+	fakes := []mixedFake{
+		{"openai_base_url", "OPENAI_API_KEY=sk-mixed-openai-0123456789", oa.Start(t), func() int { return oa.Stats().Images }},
+		{"oakgen_base_url", "OAKGEN_API_KEY=oak-mixed-0123456789", oak.Start(t), func() int { return oak.Stats().Images }},
+		{"gemini_base_url", "GEMINI_API_KEY=AIza-mixed-gemini-0123456789", gem.Start(t), func() int { return gem.Stats().Images }},
+		{"stability_base_url", "STABILITY_API_KEY=sk-mixed-stability-0123456789", stab.Start(t), func() int { return stab.Stats().Images }},
+	}
+	for _, f := range fakes {
+		k, v, _ := strings.Cut(f.keyEnv, "=")
+		t.Setenv(k, v)
+	}
+	return fakes
+}
+
+// mixedPlan reads plan -json: each image's provider and estimate, and the
+// summary's total.
+func mixedPlan(t *testing.T, out string) (map[string]*float64, map[string]string, float64) {
+	t.Helper()
+	costs, providers, total := map[string]*float64{}, map[string]string{}, -1.0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var msg struct {
+			Type   string `json:"type"`
+			Change struct {
+				Address  string `json:"address"`
+				Provider string `json:"provider"`
+				Estimate struct {
+					USD *float64 `json:"usd"`
+				} `json:"estimate"`
+			} `json:"change"`
+			EstimatedUSD  float64 `json:"estimated_usd"`
+			UnknownPrices int     `json:"unknown_prices"`
+		}
+		if err := json.Unmarshal([]byte(line), &msg); err != nil {
+			t.Fatalf("plan -json line %q: %v", line, err)
+		}
+		switch msg.Type {
+		case "planned_change":
+			costs[msg.Change.Address], providers[msg.Change.Address] = msg.Change.Estimate.USD, msg.Change.Provider
+		case "plan_summary":
+			if msg.UnknownPrices != 0 {
+				t.Errorf("the plan has %d images of unknown price", msg.UnknownPrices)
+			}
+			total = msg.EstimatedUSD
+		}
+	}
+	return costs, providers, total
+}
+
+// TestMixedModels plans the campaign that mixes every image service
+// offline, checks that every image has a known cost and that the total is
+// their sum, then applies it against in-process fakes of every service.
+func TestMixedModels(t *testing.T) {
+	dir := copyDir(t, "mixed-models")
+	fakes := mixedFakes(t)
+	var offline, live []string
+	for _, f := range fakes {
+		// Nothing listens on the discard port: plan must not call anything.
+		offline = append(offline, "-var", f.baseVar+"=http://127.0.0.1:9")
+		live = append(live, "-var", f.baseVar+"="+f.url)
+	}
+	out := mustRun(t, dir, 2, append([]string{"plan", "-json", "-detailed-exitcode"}, offline...)...)
+	costs, providers, total := mixedPlan(t, out)
+	sum, seen := 0.0, map[string]bool{}
+	for addr, usd := range costs {
+		seen[providers[addr]] = true
+		if usd == nil {
+			t.Errorf("%s (%s) has no known cost", addr, providers[addr])
+			continue
+		}
+		sum += *usd
+	}
+	if len(costs) != 5 || len(seen) != len(fakes) {
+		t.Errorf("the plan has %d images from providers %v; want 5 from %d providers", len(costs), seen, len(fakes))
+	}
+	if math.Abs(sum-total) > 1e-5 || total <= 0 {
+		t.Errorf("the plan's total is $%f, the images' costs add up to $%f", total, sum)
+	}
+	text := mustRun(t, dir, 2, append([]string{"plan", "-detailed-exitcode"}, offline...)...)
+	if strings.Contains(text, "unknown") || !strings.Contains(text, fmt.Sprintf("Estimated cost: $%.3f", total)) {
+		t.Errorf("the text plan does not price every image and the total $%.3f:\n%s", total, text)
+	}
+
+	out = mustRun(t, dir, 0, append([]string{"apply", "-auto-approve"}, live...)...)
+	if !strings.Contains(out, "Apply complete: 5 created.") {
+		t.Fatalf("apply:\n%s", out)
+	}
+	want := map[string][3]any{
+		"mascot.png": {"png", 1024, 1024}, "hero.png": {"png", 1536, 1024}, "poster.png": {"png", 1536, 1536},
+		"banner.jpg": {"jpeg", 1536, 640}, "thumbnail.jpg": {"jpeg", 1024, 1024},
+	}
+	for path, w := range want {
+		format, width, height := imageSize(t, filepath.Join(dir, "assets/winter", path))
+		if format != w[0] || width != w[1] || height != w[2] {
+			t.Errorf("%s: %s %dx%d, want %v", path, format, width, height, w)
+		}
+	}
+	for _, f := range fakes {
+		if f.images() == 0 {
+			t.Errorf("the fake behind %s made no image", f.baseVar)
+		}
+	}
+	mustRun(t, dir, 0, append([]string{"plan", "-detailed-exitcode"}, live...)...)
+}
