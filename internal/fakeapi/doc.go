@@ -9,6 +9,14 @@
 // unverified organizations, retired models) are knobs in Config, drawn from
 // a seeded source so runs are reproducible.
 //
+// Gemini fakes generateContent for Google's image models: refusals come as
+// HTTP 200 with a finish reason or a blocked prompt and no image, rate
+// limits carry google.rpc.RetryInfo. Stability fakes the v2beta
+// stable-image endpoints: multipart requests, raw image bytes with the
+// finish-reason and seed headers, CONTENT_FILTERED on a 200. Oakgen and
+// BFL fake those services the same way; each fake has its own Config and
+// shares the renderer, Fault and Stats.
+//
 // The model facts here are a second, independent transcription of
 // shared/reference/image-apis.md (as of 2026-11-23): the fake must not
 // import the provider's tables, or a wrong fact would agree with itself.
