@@ -171,11 +171,13 @@ func (a *app) execute(ctx context.Context, s *session, plan *engine.Plan, f *app
 	})
 	defer a.intr.handle(nil)
 	b := budgetFor(f.maxCost, f.savedMaxCost, s.p.Config)
+	before := beforeApply(s.p, plan)
 	prog.begin()
 	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: prog.event, MaxCostUSD: b.USD})
 	prog.end()
 	if res != nil {
 		a.writeApplySummary(res, prog)
+		a.recordApply(s, plan, before, res)
 	}
 	stopped := []string(nil)
 	if res != nil {

@@ -81,6 +81,7 @@ Single-dash long flags work as in Terraform: -out=plan.bin, -auto-approve.
 		a.showCommand(),
 		a.listCommand(),
 		a.commentCommand(),
+		a.reportCommand(),
 		a.graphCommand(),
 		a.providersCommand(),
 		a.versionCommand(),
