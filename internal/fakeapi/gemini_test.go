@@ -119,7 +119,6 @@ func TestGeminiImageSizes(t *testing.T) {
 		{"2.5 flash default square", "gemini-2.5-flash-image", nil, nil, "1024x1024", 1290},
 		{"2.5 flash 16:9", "gemini-2.5-flash-image", imageConfig("aspectRatio", "16:9"), nil, "1344x768", 1290},
 		{"3 pro 2K 3:2", "gemini-3-pro-image", imageConfig("aspectRatio", "3:2", "imageSize", "2K"), nil, "2528x1696", 1120},
-		{"3 pro 4K square", "gemini-3-pro-image", imageConfig("imageSize", "4K"), nil, "4096x4096", 2000},
 		{"nano banana 2.1 extreme ratio", "gemini-nano-banana-2.1", imageConfig("aspectRatio", "4:1"), nil, "2048x512", 1120},
 		{"snake_case fields", "gemini-3-pro-image", map[string]any{"response_modalities": []string{"TEXT", "IMAGE"}, "image_config": map[string]any{"aspect_ratio": "9:16"}}, nil, "768x1376", 1120},
 		{"reference sets the ratio", "gemini-3-pro-image", nil, [][]byte{encodeImage(t, "jpeg", 300, 200)}, "1264x848", 1120},
@@ -142,6 +141,22 @@ func TestGeminiImageSizes(t *testing.T) {
 				t.Errorf("stats = %+v", s)
 			}
 		})
+	}
+}
+
+// The tiers scale the 1K table; rendering a 4K image is left out of the
+// tests above (slow under the race detector).
+func TestGeminiDims(t *testing.T) {
+	m := gemModels()["gemini-3-pro-image"]
+	for _, tt := range []struct{ ratio, size, want string }{
+		{"1:1", "4K", "4096x4096"}, {"21:9", "4K", "6336x2688"}, {"16:9", "2K", "2752x1536"},
+	} {
+		if w, h := m.dims(tt.ratio, tt.size); fmt.Sprintf("%dx%d", w, h) != tt.want {
+			t.Errorf("%s %s: %dx%d, want %s", tt.ratio, tt.size, w, h, tt.want)
+		}
+	}
+	if n := gemModels()["gemini-3.1-flash-image"]; fmt.Sprint(n.dims("4:1", "512")) != "1024 256" {
+		t.Errorf("512 tier of 4:1: %v", fmt.Sprint(n.dims("4:1", "512")))
 	}
 }
 
