@@ -66,7 +66,7 @@ func (s *spec) body() ([]byte, string, error) {
 	field("prompt", s.prompt)
 	field("negative_prompt", s.negative)
 	field("aspect_ratio", s.ratio)
-	if s.hasSeed {
+	if s.seed != 0 {
 		field("seed", strconv.FormatInt(s.seed, 10))
 	}
 	field("style_preset", s.style)

@@ -198,3 +198,31 @@ func TestJSONAnswer(t *testing.T) {
 		t.Errorf("a filtered JSON answer gave %v %v", out.Class, out.Err)
 	}
 }
+
+// Without a seed, the seed comes from the spec hash: the same spec asks
+// for the same picture, another spec (another candidate) for another one;
+// 0 asks for a random one.
+func TestSeedFromSpecHash(t *testing.T) {
+	p, fake, _ := configured(t, fakeapi.StabilityConfig{})
+	sent := func(specHash string, kv ...any) string {
+		req := newRequest(t, append([]any{"prompt", "x"}, kv...)...)
+		req.SpecHash = specHash
+		if _, err := p.Generate(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+		got := fake.Received()
+		return got[len(got)-1].Fields["seed"]
+	}
+	a := "sha256:" + strings.Repeat("ab", 32)
+	b := "sha256:" + strings.Repeat("cd", 32)
+	first, again, other := sent(a), sent(a), sent(b)
+	if first == "" || first != again || first == other {
+		t.Errorf("seeds %q, %q for one spec hash and %q for another", first, again, other)
+	}
+	if got := sent(a, "seed", 0); got != "" {
+		t.Errorf("seed = 0 sent seed %q, want none (random)", got)
+	}
+	if got := sent(a, "seed", 99); got != "99" {
+		t.Errorf("seed = 99 sent %q", got)
+	}
+}

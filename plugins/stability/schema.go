@@ -30,7 +30,7 @@ func imageAttrs() []sdk.Attribute {
 		model,
 		str("negative_prompt", "What the image should not show."),
 		str("aspect_ratio", "Aspect ratio of a text-to-image result: "+strings.Join(AspectRatios(), ", ")+" (default 1:1). With a reference image the result follows the reference's shape."),
-		num("seed", "A seed from 1 to 4294967294 makes a regeneration reproducible; unset or 0 means random (the seed used is recorded in the lockfile)."),
+		num("seed", "A seed from 1 to 4294967294 fixes the picture; 0 asks for a random one. Unset, the seed is derived from the image's spec hash: the same settings ask for the same picture, and candidates for different ones. The seed used is recorded in the lockfile."),
 		str("style_preset", "A style guide for core and the sd3.5 models, such as photographic, anime, cinematic, 3d-model or pixel-art."),
 		num("strength", "With a reference image (ultra and the sd3.5 models): how far to move from it, from 0 (keep it) to 1 (ignore it). Required with a reference."),
 	}

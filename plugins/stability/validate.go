@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -21,8 +22,7 @@ type spec struct {
 	negative string
 	ratio    string
 	style    string
-	seed     int64
-	hasSeed  bool
+	seed     int64  // 0: none sent (random)
 	strength string // as sent, "" when unset
 	format   string // the output file's format
 	request  string // output_format sent: format, or png where the model has no webp
@@ -138,17 +138,39 @@ func (s *spec) checkStyle() sdk.Diagnostics {
 	return nil
 }
 
+// checkSeed reads seed. Unset, the seed is derived from the spec hash: the
+// same spec asks for the same picture, and each candidate of an image
+// (which has its own spec hash) for another one. 0 asks for a random one.
 func (s *spec) checkSeed(req *sdk.Request) sdk.Diagnostics {
 	f, ok := knownNumber(req, "seed")
 	if !ok {
+		if v := req.Get("seed"); v == cty.NilVal || v.IsNull() {
+			s.seed = seedOf(req.SpecHash)
+		}
 		return nil
 	}
 	n, acc := f.Int64()
-	if acc != big.Exact || n < 0 || n > 4294967294 {
+	if acc != big.Exact || n < 0 || n > maxSeed {
 		return sdk.Diagnostics{sdk.Errorf("seed", "Invalid seed", "seed is a whole number from 0 to 4294967294 (0 means random).")}
 	}
-	s.seed, s.hasSeed = n, n != 0
+	s.seed = n
 	return nil
+}
+
+const maxSeed = 4294967294
+
+// seedOf is a seed from 1 to maxSeed taken from a spec hash
+// ("sha256:<hex>"); 0 (random) without one.
+func seedOf(specHash string) int64 {
+	hexDigits := strings.TrimPrefix(specHash, "sha256:")
+	if len(hexDigits) < 16 {
+		return 0
+	}
+	n, err := strconv.ParseUint(hexDigits[:16], 16, 64)
+	if err != nil {
+		return 0
+	}
+	return int64(n%maxSeed) + 1
 }
 
 // checkReference checks the one reference image an endpoint may take,
