@@ -262,7 +262,7 @@ func (b *BFL) admit(r *http.Request, m bflModel, rec *BFLReceived) (*bflRequest,
 	if e := req.validate(m); e != nil {
 		return nil, e
 	}
-	if len(req.images)+len(req.urls) > m.maxImages && m.family != "flux1" && m.family != "ultra" {
+	if len(req.images)+len(req.urls) > m.maxImages && m.family != "flux1" && m.family != "ultra" && m.family != "dev" {
 		return nil, bflInvalid(bflImageField(m.maxImages+1), "extra_forbidden", "Extra inputs are not permitted")
 	}
 	if b.dice.draw("rate_limit", b.cfg.RateLimit) || b.overActive(m) {

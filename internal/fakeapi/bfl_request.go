@@ -18,7 +18,7 @@ import (
 // provider's table.
 type bflModel struct {
 	id string
-	// family: "flux1" (width/height, multiples of 32, 256-1440), "ultra"
+	// family: "flux1" and "dev" (width/height, multiples of 32, 256-1440), "ultra"
 	// (aspect_ratio, ~4 MP), "kontext" (aspect_ratio, ~1 MP, input
 	// images), "flux2" (width/height, multiples of 16, >= 64, <= 4 MP).
 	family    string
@@ -39,6 +39,9 @@ func bflModels() map[string]bflModel {
 		{id: "flux-2-flex", family: "flux2", maxImages: 8, maxTol: 5, maxActive: 24, flex: true},
 		{id: "flux-2-klein-4b", family: "flux2", maxImages: 4, maxTol: 5, maxActive: 24},
 		{id: "flux-2-klein-9b", family: "flux2", maxImages: 4, maxTol: 5, maxActive: 24},
+		// FLUX.1 [dev]: FLUX.1 sizes, steps and guidance, no upsampling or
+		// image prompt (image-apis.md: "generic generation fields").
+		{id: "flux-dev", family: "dev", maxTol: 6, maxActive: 24, flex: true},
 	}
 	out := map[string]bflModel{}
 	for _, m := range ms {
@@ -58,7 +61,7 @@ func (m bflModel) fields() map[string]string {
 		f["aspect_ratio"], f["raw"], f["image_prompt"], f["image_prompt_strength"] = "string", "bool", "image", "number"
 	case "kontext":
 		f["aspect_ratio"], f["prompt_upsampling"] = "string", "bool"
-	case "flux2":
+	case "flux2", "dev":
 		f["width"], f["height"] = "int", "int"
 	}
 	if m.flex {
@@ -221,7 +224,7 @@ func (req *bflRequest) validateSize(m bflModel) *bflError {
 	w, wok := req.num("width")
 	h, hok := req.num("height")
 	switch m.family {
-	case "flux1":
+	case "flux1", "dev":
 		for name, v := range map[string]float64{"width": w, "height": h} {
 			if (name == "width" && wok || name == "height" && hok) && (v < 256 || v > 1440 || int(v)%32 != 0) {
 				return bflInvalid(name, "value_error", "%s must be a multiple of 32 between 256 and 1440", name)
@@ -262,13 +265,13 @@ func parseRatio(r string) (float64, float64, bool) {
 }
 
 // dims is the output size: width and height as asked or the model's
-// default, or the aspect ratio (else the first input image's, else 1:1)
-// at the model's pixel count in multiples of 32.
+// default, or the aspect ratio (else Ultra's 16:9, Kontext's first input
+// image's, else 1:1) at the model's pixel count in multiples of 32.
 func (req *bflRequest) dims(m bflModel) (int, int) {
 	w, wok := req.num("width")
 	h, hok := req.num("height")
 	switch {
-	case m.family == "flux1" || m.family == "flux2":
+	case m.family == "flux1" || m.family == "flux2" || m.family == "dev":
 		dw, dh := 1024, 768
 		if m.family == "flux2" {
 			dw, dh = 1024, 1024
@@ -285,6 +288,9 @@ func (req *bflRequest) dims(m bflModel) (int, int) {
 		return dw, dh
 	}
 	rw, rh := 1.0, 1.0
+	if m.family == "ultra" {
+		rw, rh = 16, 9 // Ultra's default
+	}
 	if r, ok := req.values["aspect_ratio"].(string); ok {
 		rw, rh, _ = parseRatio(r)
 	} else if len(req.images) > 0 && m.family == "kontext" {
