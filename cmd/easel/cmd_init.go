@@ -16,17 +16,33 @@ import (
 )
 
 func (a *app) initCommand() *cobra.Command {
-	return &cobra.Command{
+	var ci string
+	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Prepare the project: .easel/, .gitignore, and provider checksums",
 		Long: `Create the local state directory .easel/ (and ignore it in .gitignore),
 then find every third-party provider the configuration uses
 (easel-provider-NAME in .easel/plugins/ or on PATH) and pin its checksum in
 easel.lock.hcl. easel refuses to run a provider binary whose checksum no
-longer matches its pin; run init again after upgrading one on purpose.`,
+longer matches its pin; run init again after upgrading one on purpose.
+
+With -ci github, also write the GitHub Actions workflow that plans and
+comments on pull requests and applies on the default branch
+(.github/workflows/easel.yml); -ci gitlab writes the GitLab CI/CD
+equivalent (easel.gitlab-ci.yml). An existing file is left as it is.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runInit(cmd.Context()) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, ok := ciRecipes[ci]; ci != "" && !ok {
+				return fmt.Errorf("-ci must be %s, not %q", ciNames(), ci)
+			}
+			if err := a.runInit(cmd.Context()); err != nil || ci == "" {
+				return err
+			}
+			return a.writeCI(ci)
+		},
 	}
+	cmd.Flags().StringVar(&ci, "ci", "", "also write a CI recipe: github or gitlab")
+	return cmd
 }
 
 func (a *app) runInit(ctx context.Context) error {
