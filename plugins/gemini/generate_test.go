@@ -160,7 +160,7 @@ func TestGenerateFailures(t *testing.T) {
 	}
 }
 
-func manyFileRefs(t *testing.T, n int) []sdk.Reference {
+func manyFileRefs(t testing.TB, n int) []sdk.Reference {
 	data := imageBytes(t, "png", 8, 8)
 	var refs []sdk.Reference
 	for range n {

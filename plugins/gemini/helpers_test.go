@@ -62,7 +62,7 @@ func testProvider(env map[string]string) (*Provider, *clock) {
 }
 
 // configured is a provider configured against a fake Gemini.
-func configured(t *testing.T, cfg fakeapi.GeminiConfig, kv ...any) (*Provider, *fakeapi.Gemini, *clock) {
+func configured(t testing.TB, cfg fakeapi.GeminiConfig, kv ...any) (*Provider, *fakeapi.Gemini, *clock) {
 	t.Helper()
 	cfg.APIKey = testKey
 	fake := fakeapi.NewGemini(cfg)

@@ -62,7 +62,7 @@ func testProvider(env map[string]string) (*Provider, *clock) {
 }
 
 // configured is a provider configured against a fake Stability API.
-func configured(t *testing.T, cfg fakeapi.StabilityConfig, kv ...any) (*Provider, *fakeapi.Stability, *clock) {
+func configured(t testing.TB, cfg fakeapi.StabilityConfig, kv ...any) (*Provider, *fakeapi.Stability, *clock) {
 	t.Helper()
 	cfg.APIKey = testKey
 	fake := fakeapi.NewStability(cfg)
