@@ -3,6 +3,7 @@ package main
 import (
 	"sort"
 
+	"github.com/easelhq/easel/plugins/bfl"
 	"github.com/easelhq/easel/plugins/gemini"
 	"github.com/easelhq/easel/plugins/oakgen"
 	"github.com/easelhq/easel/plugins/openai"
@@ -16,6 +17,7 @@ import (
 // the one place a built-in provider is registered.
 func builtinProviders() map[string]func() sdk.Provider {
 	return map[string]func() sdk.Provider{
+		"bfl":         bfl.New,
 		"gemini":      gemini.New,
 		"oakgen":      oakgen.New,
 		"openai":      openai.New,

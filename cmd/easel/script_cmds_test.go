@@ -45,6 +45,7 @@ func scriptCommands() map[string]scriptCmd {
 		"tamper":     cmdTamper,
 		"fakeopenai": (&fakeOpenAI{}).command,
 		"fakeoakgen": newFakeOakgen().command,
+		"fakebfl":    newFakeBFL().command,
 		"fakegemini": newFakeGemini().command,
 		"fakestab":   newFakeStability().command,
 		"hasalpha":   cmdHasAlpha,

@@ -157,8 +157,8 @@ func (t *task) apiError(resp *vendorapi.Response) vendorapi.Outcome {
 		return vendorapi.Outcome{Class: vendorapi.Final, Err: c.QuotaError(e.Describe())}
 	case resp.Status == http.StatusTooManyRequests:
 		out := c.ClassifyStatus(resp, e)
-		if out.RetryAfter == 0 {
-			out.RetryAfter = retryAfter
+		if retryAfter > 0 {
+			out.RetryAfter = retryAfter // finer than Retry-After's whole seconds
 		}
 		return out
 	}

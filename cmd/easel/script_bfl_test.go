@@ -1,0 +1,97 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/easelhq/easel/internal/fakeapi"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// fakeBFL is the "fakebfl" script command:
+//
+//	fakebfl start [-key K] [-pending-polls N] [-never-ready] [-moderation-word W]
+//	              [-content-moderation-word W] [-rate-limit-first N] [-retry-after D]
+//	              [-server-error-first N] [-task-error-first N] [-poll-error-first N]
+//	              [-garbage-first N] [-out-of-credits] [-result-ttl D]
+//	fakebfl calls [-method POST|GET] [-status CODE] N
+//	fakebfl received
+//
+// start serves a fake BFL API until the script ends and sets
+// $FAKEBFL_URL; calls checks how many requests it answered (POST:
+// submissions, GET: polls); received prints one line per request.
+type fakeBFL struct {
+	scriptFakes[*fakeapi.BFL]
+}
+
+func newFakeBFL() *fakeBFL {
+	return &fakeBFL{scriptFakes[*fakeapi.BFL]{name: "fakebfl", env: "FAKEBFL_URL"}}
+}
+
+func (f *fakeBFL) command(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: fakebfl start|calls|received ...")
+	}
+	switch args[0] {
+	case "start":
+		cfg, err := parseBFLFlags(args[1:], ts.Stderr())
+		if neg || err != nil {
+			ts.Fatalf("fakebfl start: %v", err)
+		}
+		f.start(ts, fakeapi.NewBFL(cfg))
+	case "calls":
+		countCalls(ts, neg, "fakebfl", args[1:], f.running(ts).Received(),
+			func(r fakeapi.BFLReceived) string { return r.Method }, func(r fakeapi.BFLReceived) int { return r.Status })
+	case "received":
+		for _, r := range f.running(ts).Received() {
+			fmt.Fprintln(ts.Stdout(), bflLine(r))
+		}
+	default:
+		ts.Fatalf("fakebfl: unknown subcommand %q", args[0])
+	}
+}
+
+// bflLine is one request: "POST 200 flux-2-pro prompt=... images=input_image:image/png:64x64 k=v"
+// or "GET 200 flux-2-pro Ready".
+func bflLine(r fakeapi.BFLReceived) string {
+	parts := []string{r.Method, strconv.Itoa(r.Status), r.Model}
+	if r.Method != "POST" {
+		return strings.Join(append(parts, r.TaskStatus), " ")
+	}
+	parts = append(parts, "prompt="+strconv.Quote(r.Prompt))
+	if len(r.Images) > 0 {
+		var imgs []string
+		for _, u := range r.Images {
+			imgs = append(imgs, fmt.Sprintf("%s:%s:%dx%d", u.Param, u.ContentType, u.Width, u.Height))
+		}
+		parts = append(parts, "images="+strings.Join(imgs, ","))
+	}
+	return strings.Join(append(parts, params(r.Params)...), " ")
+}
+
+func parseBFLFlags(args []string, stderr io.Writer) (fakeapi.BFLConfig, error) {
+	var cfg fakeapi.BFLConfig
+	fs := flag.NewFlagSet("fakebfl start", flag.ContinueOnError)
+	fs.StringVar(&cfg.APIKey, "key", "", "the key x-key must carry (empty: any)")
+	fs.IntVar(&cfg.PendingPolls, "pending-polls", 1, "polls that answer Pending before a task ends")
+	fs.BoolVar(&cfg.NeverReady, "never-ready", false, "keep every task Pending")
+	fs.StringVar(&cfg.ModerationWord, "moderation-word", "", "end tasks whose prompt has this word in Request Moderated")
+	fs.StringVar(&cfg.ContentModerationWord, "content-moderation-word", "", "end them in Content Moderated")
+	fs.IntVar(&cfg.RateLimit.First, "rate-limit-first", 0, "answer the first N submissions 429")
+	fs.DurationVar(&cfg.RetryAfter, "retry-after", time.Second, "retry_after of the 429s")
+	fs.IntVar(&cfg.ServerError.First, "server-error-first", 0, "answer the first N submissions 500")
+	fs.IntVar(&cfg.TaskError.First, "task-error-first", 0, "end the first N tasks in Error")
+	fs.IntVar(&cfg.PollError.First, "poll-error-first", 0, "answer the first N polls 502")
+	fs.IntVar(&cfg.Garbage.First, "garbage-first", 0, "give the first N tasks a broken result file")
+	fs.BoolVar(&cfg.OutOfCredits, "out-of-credits", false, "answer every submission 402")
+	fs.DurationVar(&cfg.ResultTTL, "result-ttl", 10*time.Minute, "how long result links work")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return cfg, err
+	}
+	cfg.GarbageKind = fakeapi.GarbageWrongSize
+	return cfg, nil
+}
