@@ -13,9 +13,15 @@
 // HTTP 200 with a finish reason or a blocked prompt and no image, rate
 // limits carry google.rpc.RetryInfo. Stability fakes the v2beta
 // stable-image endpoints: multipart requests, raw image bytes with the
-// finish-reason and seed headers, CONTENT_FILTERED on a 200. Oakgen and
-// BFL fake those services the same way; each fake has its own Config and
-// shares the renderer, Fault and Stats.
+// finish-reason and seed headers, CONTENT_FILTERED on a 200. Oakgen fakes
+// POST /v1/generate/image with bearer auth; since Oakgen documents little,
+// its unconfirmed parts (answer shape: image URL, base64 or data URL; an
+// async job with a polling_url; the reference-URL field) are knobs. BFL
+// fakes submit-then-poll: POST /v1/<model> answers a task id and
+// polling_url, get_result reports Pending, Ready, Error or a moderation
+// status, result links expire, tasks in flight are capped (24, 6 for
+// Kontext [max]) and the image bytes follow the seed. Each fake has its own
+// Config and shares the renderer, Fault and Stats.
 //
 // The model facts here are a second, independent transcription of
 // shared/reference/image-apis.md (as of 2026-11-23): the fake must not
