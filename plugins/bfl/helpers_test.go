@@ -148,7 +148,7 @@ func (c *clock) env() vendorapi.Env {
 
 // startFake serves a fake BFL and returns a provider configured for it
 // (extra provider attributes in kv) on a fake clock.
-func startFake(t *testing.T, cfg fakeapi.BFLConfig, kv map[string]cty.Value) (*Provider, *fakeapi.BFL, *clock) {
+func startFake(t testing.TB, cfg fakeapi.BFLConfig, kv map[string]cty.Value) (*Provider, *fakeapi.BFL, *clock) {
 	t.Helper()
 	if cfg.APIKey == "" {
 		cfg.APIKey = testKey

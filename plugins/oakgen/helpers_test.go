@@ -114,7 +114,7 @@ func (c *clock) Sleeps() []time.Duration {
 
 // startFake serves a fake Oakgen and returns a provider configured for it
 // (extra provider attributes in kv), with a fake clock.
-func startFake(t *testing.T, cfg fakeapi.OakgenConfig, kv map[string]cty.Value) (*Provider, *fakeapi.Oakgen, *clock) {
+func startFake(t testing.TB, cfg fakeapi.OakgenConfig, kv map[string]cty.Value) (*Provider, *fakeapi.Oakgen, *clock) {
 	t.Helper()
 	if cfg.APIKey == "" {
 		cfg.APIKey = testKey
