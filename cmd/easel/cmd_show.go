@@ -130,11 +130,7 @@ type jsonLockProvider struct {
 }
 
 func writeLockJSON(w io.Writer, lf *lockfile.File) error {
-	out := struct {
-		FormatVersion string             `json:"format_version"`
-		Providers     []jsonLockProvider `json:"providers"`
-		Images        []jsonLockImage    `json:"images"`
-	}{FormatVersion: jsonFormatVersion, Providers: []jsonLockProvider{}, Images: []jsonLockImage{}}
+	out := jsonLockDocument{FormatVersion: jsonFormatVersion, Providers: []jsonLockProvider{}, Images: []jsonLockImage{}}
 	for _, p := range lf.Providers {
 		out.Providers = append(out.Providers, jsonLockProvider{p.Name, p.Source, p.Version, p.Checksum})
 	}

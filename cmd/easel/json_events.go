@@ -110,3 +110,17 @@ func skipReason(err error) string {
 	}
 	return ""
 }
+
+// jsonPlannedChange is a planned_change line.
+type jsonPlannedChange struct {
+	Type          string     `json:"type"`
+	FormatVersion string     `json:"format_version"`
+	Change        jsonChange `json:"change"`
+}
+
+// jsonInterrupt is an interrupt line: what Ctrl-C does.
+type jsonInterrupt struct {
+	Type          string `json:"type"`
+	FormatVersion string `json:"format_version"`
+	Message       string `json:"message"`
+}

@@ -74,3 +74,10 @@ func orEmpty(s []string) []string {
 	}
 	return s
 }
+
+// jsonLockDocument is show -json without a plan file: the lockfile.
+type jsonLockDocument struct {
+	FormatVersion string             `json:"format_version"`
+	Providers     []jsonLockProvider `json:"providers"`
+	Images        []jsonLockImage    `json:"images"`
+}

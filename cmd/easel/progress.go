@@ -162,7 +162,7 @@ func (p *progress) cancelling() {
 
 func (p *progress) message(s string) {
 	if p.asJSON {
-		_ = json.NewEncoder(p.w).Encode(map[string]string{"type": "interrupt", "format_version": jsonFormatVersion, "message": s})
+		_ = json.NewEncoder(p.w).Encode(jsonInterrupt{Type: "interrupt", FormatVersion: jsonFormatVersion, Message: s})
 		return
 	}
 	p.println(s)

@@ -305,11 +305,7 @@ func writePlanJSON(w io.Writer, plan *engine.Plan) {
 		if c.Action.Generates() && c.Estimate.USD == nil {
 			unknown++
 		}
-		_ = enc.Encode(struct {
-			Type          string     `json:"type"`
-			FormatVersion string     `json:"format_version"`
-			Change        jsonChange `json:"change"`
-		}{"planned_change", jsonFormatVersion, toJSONChange(c)})
+		_ = enc.Encode(jsonPlannedChange{"planned_change", jsonFormatVersion, toJSONChange(c)})
 	}
 	counts := map[string]int{}
 	for a, n := range planCounts(plan) {
