@@ -354,11 +354,13 @@ type mixedFake struct {
 func mixedFakes(t *testing.T) []mixedFake {
 	oa := fakeapi.NewOpenAI(fakeapi.Config{APIKey: "sk-mixed-openai-0123456789"})
 	oak := fakeapi.NewOakgen(fakeapi.OakgenConfig{APIKey: "oak-mixed-0123456789"})
+	bfl := fakeapi.NewBFL(fakeapi.BFLConfig{APIKey: "bfl-mixed-0123456789"})
 	gem := fakeapi.NewGemini(fakeapi.GeminiConfig{APIKey: "AIza-mixed-gemini-0123456789"})
 	stab := fakeapi.NewStability(fakeapi.StabilityConfig{APIKey: "sk-mixed-stability-0123456789"})
 	fakes := []mixedFake{
 		{"openai_base_url", "OPENAI_API_KEY=sk-mixed-openai-0123456789", oa.Start(t), func() int { return oa.Stats().Images }},
 		{"oakgen_base_url", "OAKGEN_API_KEY=oak-mixed-0123456789", oak.Start(t), func() int { return oak.Stats().Images }},
+		{"bfl_base_url", "BFL_API_KEY=bfl-mixed-0123456789", bfl.Start(t), func() int { return bfl.Stats().Images }},
 		{"gemini_base_url", "GEMINI_API_KEY=AIza-mixed-gemini-0123456789", gem.Start(t), func() int { return gem.Stats().Images }},
 		{"stability_base_url", "STABILITY_API_KEY=sk-mixed-stability-0123456789", stab.Start(t), func() int { return stab.Stats().Images }},
 	}
@@ -426,8 +428,8 @@ func TestMixedModels(t *testing.T) {
 		}
 		sum += *usd
 	}
-	if len(costs) != 5 || len(seen) != len(fakes) {
-		t.Errorf("the plan has %d images from providers %v; want 5 from %d providers", len(costs), seen, len(fakes))
+	if len(costs) != 6 || len(seen) != len(fakes) {
+		t.Errorf("the plan has %d images from providers %v; want 6 from %d providers", len(costs), seen, len(fakes))
 	}
 	if math.Abs(sum-total) > 1e-5 || total <= 0 {
 		t.Errorf("the plan's total is $%f, the images' costs add up to $%f", total, sum)
@@ -438,12 +440,12 @@ func TestMixedModels(t *testing.T) {
 	}
 
 	out = mustRun(t, dir, 0, append([]string{"apply", "-auto-approve"}, live...)...)
-	if !strings.Contains(out, "Apply complete: 5 created.") {
+	if !strings.Contains(out, "Apply complete: 6 created.") {
 		t.Fatalf("apply:\n%s", out)
 	}
 	want := map[string][3]any{
 		"mascot.png": {"png", 1024, 1024}, "hero.png": {"png", 1536, 1024}, "poster.png": {"png", 1536, 1536},
-		"banner.jpg": {"jpeg", 1536, 640}, "thumbnail.jpg": {"jpeg", 1024, 1024},
+		"banner.jpg": {"jpeg", 1536, 640}, "thumbnail.jpg": {"jpeg", 1024, 1024}, "product.jpg": {"jpeg", 1184, 896},
 	}
 	for path, w := range want {
 		format, width, height := imageSize(t, filepath.Join(dir, "assets/winter", path))

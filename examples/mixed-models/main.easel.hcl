@@ -51,6 +51,10 @@ provider "oakgen" {
   base_url = var.oakgen_base_url
 }
 
+provider "bfl" {
+  base_url = var.bfl_base_url
+}
+
 provider "gemini" {
   base_url = var.gemini_base_url
 }
@@ -101,6 +105,18 @@ image "banner" {
   aspect_ratio    = "21:9"
   style_preset    = "digital-art"
   output          = "${local.out}/banner.jpg"
+}
+
+# Black Forest Labs' FLUX.1 Kontext puts the mascot into a product shot;
+# BFL works asynchronously (submit, then poll), which easel hides.
+image "product" {
+  provider     = bfl
+  model        = "flux-kontext-pro"
+  prompt       = "The otter mascot holding the Ember camp mug, studio product photo on a sand backdrop"
+  references   = [image.mascot]
+  aspect_ratio = "4:3"
+  seed         = 7
+  output       = "${local.out}/product.jpg"
 }
 
 # Oakgen's gpt-image-1-mini makes a small thumbnail for the newsletter.
