@@ -272,3 +272,16 @@ func TestCheckImageConverts(t *testing.T) {
 		})
 	}
 }
+
+// An image whose header and end are fine but whose pixel data is damaged
+// is not usable: every image is decoded completely.
+func TestCheckImageDecodesPixels(t *testing.T) {
+	data := imageBytes(t, "png", 64, 48)
+	for i := len(data) / 2; i < len(data)/2+8; i++ {
+		data[i] ^= 0xff
+	}
+	s := &spec{modelID: "gemini-3-pro-image", format: "png"}
+	if _, err := s.checkImage(vendorapi.EncodeBase64(data), "image/png"); err == nil {
+		t.Error("a PNG with damaged pixel data was accepted")
+	}
+}

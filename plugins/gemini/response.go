@@ -165,8 +165,8 @@ func modelText(r *generateResponse) string {
 }
 
 // checkImage decodes the image part, checks it is a complete image of the
-// type it claims, and converts it to the output's format (Gemini picks PNG
-// or JPEG itself).
+// type it claims, decodes its pixels, and converts it to the output's
+// format (Gemini picks PNG or JPEG itself).
 func (s *spec) checkImage(b64, mime string) (checked, error) {
 	data, err := vendorapi.DecodeBase64(b64)
 	if err != nil {
@@ -179,7 +179,7 @@ func (s *spec) checkImage(b64, mime string) (checked, error) {
 	if got := img.MediaType(); got != mime {
 		return checked{}, fmt.Errorf("the part says %s but holds %s", mime, got)
 	}
-	out, err := vendorapi.Convert(img, s.format)
+	out, err := vendorapi.VerifyOrConvert(img, s.format)
 	if err != nil {
 		return checked{}, err
 	}

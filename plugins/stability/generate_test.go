@@ -226,3 +226,18 @@ func TestSeedFromSpecHash(t *testing.T) {
 		t.Errorf("seed = 99 sent %q", got)
 	}
 }
+
+// An image whose header and end are fine but whose pixel data is damaged
+// is an unusable answer: every image is decoded completely.
+func TestDamagedPixelsAreUnusable(t *testing.T) {
+	data := imageBytes(t, "png", 64, 48)
+	for i := len(data) / 2; i < len(data)/2+8; i++ {
+		data[i] ^= 0xff
+	}
+	s, _ := resolve(newRequest(t, "prompt", "x"))
+	c := vendorapi.NewClient(defaults(), vendorapi.Settings{APIKey: "k"}, vendorapi.Env{})
+	out, _ := s.decode(c, &vendorapi.Response{Status: 200, Header: map[string][]string{"Content-Type": {"image/png"}, "Finish-Reason": {"SUCCESS"}}, Body: data})
+	if out.Class != vendorapi.MayHaveBilled {
+		t.Errorf("outcome %v (%v), want an unusable answer that may have been billed", out.Class, out.Err)
+	}
+}

@@ -55,7 +55,8 @@ func (s *spec) classifyError(c *vendorapi.Client, resp *vendorapi.Response) vend
 }
 
 // decode checks a 200 answer: the finish-reason header first (a filtered
-// image still comes back with 200), then the image itself.
+// image still comes back with 200), then the image itself, decoded
+// completely.
 func (s *spec) decode(c *vendorapi.Client, resp *vendorapi.Response) (vendorapi.Outcome, *sdk.Response) {
 	data, finish, seed, err := answerImage(resp)
 	reqID := resp.Header.Get("x-request-id")
@@ -76,7 +77,7 @@ func (s *spec) decode(c *vendorapi.Client, resp *vendorapi.Response) (vendorapi.
 	if err != nil {
 		return c.Unusable(reqID, "%v", err), nil
 	}
-	out, err := vendorapi.Convert(img, s.format)
+	out, err := vendorapi.VerifyOrConvert(img, s.format)
 	if err != nil {
 		return c.Unusable(reqID, "%v", err), nil
 	}
