@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -381,5 +382,31 @@ func TestFileAttributeIsHashedByBytesAndSentAsAFile(t *testing.T) {
 	p := open(t, dir, fake)
 	if _, diags := p.Plan(context.Background(), PlanOptions{}); !diags.HasErrors() || !strings.Contains(diags.Error(), "inside the project") {
 		t.Fatalf("a mask outside the project: %v", diags)
+	}
+}
+
+// At parallelism 1 a finished worker still holds its group slot for a
+// moment after it reports; the walk must not wait for a completion that
+// will never come (it once did, now and then).
+func TestParallelismOneFinishesEveryImage(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "image \"i%02d\" {\n  provider = fake\n  size = \"4x4\"\n  output = \"o/%02d.png\"\n}\n", i, i)
+	}
+	dir := writeFiles(t, "", map[string]string{"main.easel.hcl": b.String()})
+	fake := newFakeProvider()
+	p, pl := plan(t, dir, fake, PlanOptions{})
+	done := make(chan *ApplyResult, 1)
+	go func() {
+		res, _ := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: 1})
+		done <- res
+	}()
+	select {
+	case res := <-done:
+		if res.Done != 40 {
+			t.Fatalf("done %d of 40", res.Done)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("apply at parallelism 1 never finished")
 	}
 }

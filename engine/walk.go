@@ -36,9 +36,12 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	g.SetLimit(a.opts.Parallelism)
 	done := make(chan *node, len(work))
 	ready := readyNodes(work, waiting)
-	remaining := len(work)
+	remaining, running := len(work), 0
 	for remaining > 0 {
-		for ready.Len() > 0 && !interrupted {
+		// The coordinator counts running work itself: a worker sends on
+		// done a moment before its group slot frees, so TryGo right after
+		// a completion could fail with nothing left running to wake us.
+		for ready.Len() > 0 && running < a.opts.Parallelism && !interrupted {
 			n := heap.Pop(ready).(*node)
 			if a.stopped(ctx) {
 				interrupted = true
@@ -49,11 +52,8 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 				a.skipTree(n, work, "", &remaining)
 				continue
 			}
-			if !a.tryGo(ctx, g, done, n, c) {
-				a.unreserve(c)
-				heap.Push(ready, n)
-				break
-			}
+			running++
+			a.start(ctx, g, done, n, c)
 		}
 		if interrupted || remaining == 0 {
 			break
@@ -65,6 +65,7 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 			interrupted = true
 			continue
 		}
+		running--
 		remaining--
 		for _, u := range a.release(n, work, waiting, &remaining, done) {
 			heap.Push(ready, u)
@@ -78,10 +79,11 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	return interrupted
 }
 
-// tryGo starts a generation if the group has room, without blocking (a
-// blocked coordinator could not collect finished work).
-func (a *applier) tryGo(ctx context.Context, g *errgroup.Group, done chan<- *node, n *node, c *Change) bool {
-	return g.TryGo(func() error {
+// start runs a generation in the group. The coordinator keeps at most
+// Parallelism running, so Go blocks at most until a finished worker's slot
+// is released, and done is buffered for every image.
+func (a *applier) start(ctx context.Context, g *errgroup.Group, done chan<- *node, n *node, c *Change) {
+	g.Go(func() error {
 		a.generate(ctx, n, c)
 		done <- n
 		return nil
