@@ -6,7 +6,10 @@
 # image is a real call. Prints, per parallelism, the median wall time of
 # RUNS runs (default 3) against the ideal ceil(N/P) x latency, and the
 # median peak RSS GNU time reports (%M: the largest of easel and its
-# provider process, which easel waits for). Needs: time (Debian package).
+# provider process, which easel waits for). The fake's -timeline splits each
+# run's wall time: start-up before the first request reached the API, the
+# span of requests (with the mean number in flight, against P), and what
+# easel did after the last answer. Needs: time (Debian package), python3.
 #
 #   bench/apply/run.sh [work-dir]
 #   N=500 LATENCY_MS=200 PARALLELISM="16 64" RUNS=5 bench/apply/run.sh
@@ -22,7 +25,8 @@ key=sk-bench-not-a-secret
 mkdir -p "$work/bin"
 (cd "$root" && go build -o "$work/bin/easel" ./cmd/easel && go build -o "$work/bin/fakeapi" ./internal/fakeapi/cmd/fakeapi)
 
-"$work/bin/fakeapi" -addr "127.0.0.1:$port" -key "$key" -latency "${latency_ms}ms" 2>"$work/fakeapi.log" &
+timeline=$work/timeline
+"$work/bin/fakeapi" -addr "127.0.0.1:$port" -key "$key" -latency "${latency_ms}ms" -timeline "$timeline" 2>"$work/fakeapi.log" &
 fake=$!
 trap 'kill $fake 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
@@ -69,20 +73,40 @@ for i in $(seq "$runs"); do
 done
 printf 'N=%s plan (start-up, evaluation, validation, estimates; no call): median %ss (runs: %s s)\n' \
   "$n" "$(printf '%s\n' "${plan[@]}" | median)" "${plan[*]}"
+# phases START END: one run's split from the timeline, in seconds:
+# start-up, request span, mean requests in flight, after the last answer.
+phases() {
+  python3 - "$timeline" "$1" "$2" <<'PY'
+import sys
+path, t0, t1 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+reqs = [tuple(map(int, l.split()[:2])) for l in open(path) if l.strip()]
+reqs = [(s, e) for s, e in reqs if s >= t0 and e <= t1]
+first, last = min(s for s, _ in reqs), max(e for _, e in reqs)
+busy = sum(e - s for s, e in reqs)
+print(f"{(first - t0) / 1e9:.3f} {(last - first) / 1e9:.3f} {busy / (last - first):.1f} {(t1 - last) / 1e9:.3f}")
+PY
+}
+
 for p in $parallelism; do
-  secs=() rss=()
+  secs=() rss=() split=()
   for i in $(seq "$runs"); do
     dir=$work/apply-$p
     project "$dir"
+    t0=$(date +%s%N)
     out=$(/usr/bin/time -f 'TIME %e %M' "$work/bin/easel" -chdir="$dir" apply -auto-approve -parallelism="$p" \
       -var "openai_base_url=$url" 2>&1 >"$work/apply-$p.out")
+    t1=$(date +%s%N)
     grep -q "Apply complete: $n created." "$work/apply-$p.out" || { cat "$work/apply-$p.out"; echo "$out"; exit 1; }
     secs+=("$(echo "$out" | awk '/^TIME/ {print $2}')")
     rss+=("$(echo "$out" | awk '/^TIME/ {printf "%.0f", $3/1024}')")
+    split+=("$(phases "$t0" "$t1")")
   done
   ideal=$(awk -v n="$n" -v p="$p" -v l="$latency_ms" 'BEGIN {printf "%.2f", int((n + p - 1) / p) * l / 1000}')
   med=$(printf '%s\n' "${secs[@]}" | median)
   printf 'N=%s P=%s latency=%sms: median %ss, ideal %ss, %+.1f%% over ideal; peak RSS median %s MiB (runs: %s s; %s MiB)\n' \
     "$n" "$p" "$latency_ms" "$med" "$ideal" "$(awk -v m="$med" -v i="$ideal" 'BEGIN {print (m / i - 1) * 100}')" \
     "$(printf '%s\n' "${rss[@]}" | median)" "${secs[*]}" "${rss[*]}"
+  col() { printf '%s\n' "${split[@]}" | awk -v c="$1" '{print $c}' | median; }
+  printf '  split (medians): start-up %ss, requests %ss with %s of %s in flight on average, after the last answer %ss\n' \
+    "$(col 1)" "$(col 2)" "$(col 3)" "$p" "$(col 4)"
 done

@@ -34,10 +34,11 @@ func main() {
 
 // options are the command's flags.
 type options struct {
-	addr    string
-	latency string
-	verbose bool
-	cfg     fakeapi.Config
+	addr     string
+	latency  string
+	verbose  bool
+	timeline string
+	cfg      fakeapi.Config
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -59,6 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	unverified := fs.String("unverified", "", "comma-separated models answering 403 organization not verified")
 	retired := fs.String("retired", "dall-e-2,dall-e-3,gpt-image-1", "comma-separated models answering 404 model_not_found (shut down)")
 	fs.BoolVar(&o.verbose, "v", false, "log every request")
+	fs.StringVar(&o.timeline, "timeline", "", "write one line per request to this file: start and end (Unix ns), status, path; for benchmarks")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -107,6 +109,14 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	logger := log.New(stderr, "fakeapi: ", log.LstdFlags)
 	if o.verbose {
 		h = logRequests(h, logger)
+	}
+	if o.timeline != "" {
+		tl, err := newTimeline(o.timeline)
+		if err != nil {
+			return err
+		}
+		defer tl.close()
+		h = tl.wrap(h)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	logger.Printf("serving the OpenAI Images API on http://%s/v1", ln.Addr())
