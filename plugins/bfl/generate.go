@@ -337,8 +337,8 @@ func (t *task) pollFailure(err error) vendorapi.Outcome {
 }
 
 // fetch downloads the result at once (its link expires after 10 minutes)
-// and checks it: complete, of the size or aspect ratio asked for. webp is
-// made from BFL's png.
+// and checks it: complete, of the size or aspect ratio asked for, decoded
+// to its last pixel. webp is made from BFL's png.
 func (t *task) fetch(ctx context.Context, res *pollBody) (vendorapi.Image, error) {
 	s := t.spec
 	want := vendorapi.Want{Width: s.width, Height: s.height, AspectRatio: t.expectedRatio()}
@@ -346,10 +346,10 @@ func (t *task) fetch(ctx context.Context, res *pollBody) (vendorapi.Image, error
 	if err != nil {
 		return img, err
 	}
-	if s.format != "" && img.Format != s.format {
-		return vendorapi.Convert(img, s.format)
+	if s.format == "" {
+		return img, vendorapi.Verify(img)
 	}
-	return img, nil
+	return vendorapi.VerifyOrConvert(img, s.format)
 }
 
 // expectedRatio is the aspect ratio of a model that picks its dimensions:

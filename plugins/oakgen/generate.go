@@ -85,6 +85,7 @@ func (g *generation) attempt(ctx context.Context) vendorapi.Outcome {
 		return vendorapi.Outcome{Class: vendorapi.Final, Err: &sdk.Error{Kind: sdk.ErrInvalid, Message: "building the request: " + c.Redact(err.Error())}}
 	}
 	g.authorize(req)
+	req.Header.Set("User-Agent", "easel-oakgen/"+Version)
 	resp, err := c.Do(ctx, req)
 	if err != nil {
 		return c.NetworkOutcome(err, true)
@@ -104,7 +105,6 @@ func (g *generation) authorize(req *http.Request) {
 		return
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Settings.APIKey)
-	req.Header.Set("User-Agent", "easel-oakgen/"+Version)
 }
 
 // refusal matches the words of a moderation refusal.
@@ -170,8 +170,9 @@ func (g *generation) terminalFailure(res *result) (vendorapi.Outcome, bool) {
 }
 
 // fetch gets the image bytes, downloads a URL, and checks the image:
-// complete, and the size asked for. Another format than asked is
-// converted, since Oakgen's output_format is unconfirmed.
+// complete, the size asked for, and decoded to its last pixel. Another
+// format than asked is converted, since Oakgen's output_format is
+// unconfirmed.
 func (g *generation) fetch(ctx context.Context, res *result) (vendorapi.Image, error) {
 	s := g.spec
 	want := vendorapi.Want{Width: s.width, Height: s.height}
@@ -194,10 +195,10 @@ func (g *generation) fetch(ctx context.Context, res *result) (vendorapi.Image, e
 			return img, err
 		}
 	}
-	if s.format != "" && img.Format != s.format {
-		return vendorapi.Convert(img, s.format)
+	if s.format == "" {
+		return img, vendorapi.Verify(img)
 	}
-	return img, nil
+	return vendorapi.VerifyOrConvert(img, s.format)
 }
 
 // poll follows a pending job's polling URL until it is done.

@@ -1,14 +1,21 @@
 package oakgen
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"image"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/easelhq/easel/internal/fakeapi"
+	"github.com/easelhq/easel/internal/imagefmt"
 	"github.com/easelhq/easel/internal/vendorapi"
 	"github.com/easelhq/easel/plugins/sdk"
 	"github.com/google/go-cmp/cmp"
@@ -218,4 +225,30 @@ func TestGenerateLocalReference(t *testing.T) {
 	if n := posts(fake); n != 0 {
 		t.Errorf("%d requests, want none", n)
 	}
+}
+
+// An image whose header and end are intact but whose pixel data is
+// damaged is an error, never an image: every answer is decoded.
+func TestGenerateDamagedImage(t *testing.T) {
+	var buf bytes.Buffer
+	if err := imagefmt.Encode(&buf, image.NewGray(image.Rect(0, 0, 1024, 1024)), "png", 0); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	data[len(data)/2] ^= 0xff // inside IDAT: the chunk's CRC no longer matches
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"gen_1","images":[{"b64_json":%q}]}`, base64.StdEncoding.EncodeToString(data))
+	}))
+	defer srv.Close()
+	clk := &clock{now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	p := NewWithEnv(vendorapi.Env{Now: clk.Now, Sleep: clk.Sleep, Jitter: func() float64 { return 0 }, Getenv: func(string) string { return "" }})
+	if d := p.Configure(context.Background(), providerConfig(map[string]cty.Value{"base_url": cty.StringVal(srv.URL), "max_billed_retries": cty.NumberIntVal(0)})); d.HasErrors() {
+		t.Fatal(d)
+	}
+	if _, err := vendorapi.CheckImage(data, vendorapi.Want{}); err != nil {
+		t.Fatalf("the damage shows in the header or end already: %v", err)
+	}
+	_, err := p.Generate(context.Background(), newRequest(t, "prompt", "otter"))
+	checkError(t, err, sdk.ErrFailed, "Oakgen returned an unusable image: decoding png", true)
 }
