@@ -28,6 +28,7 @@ func TestImportRules(t *testing.T) {
 		{module + "/lockfile", []string{"github.com/spf13/cobra", "github.com/hashicorp/go-plugin", "google.golang.org/grpc", module + "/plugins", module + "/engine", module + "/schema", module + "/cmd"}},
 		{module + "/plugins/sdk", []string{module + "/engine", module + "/schema", module + "/lockfile", module + "/plugins/host", module + "/cmd", "github.com/spf13/cobra"}},
 		{module + "/internal/fakeapi", []string{module}},
+		{module + "/internal/vendorapi", []string{module + "/engine", module + "/schema", module + "/lockfile", module + "/plugins/host", module + "/cmd", "github.com/spf13/cobra"}},
 	}
 	for _, r := range rules {
 		t.Run(r.pkg, func(t *testing.T) {
