@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/easelhq/easel/lockfile"
 )
@@ -24,8 +25,16 @@ const journalName = "journal"
 
 const journalMagic = "#easel-journal"
 
+// journal appends records under its caller's lock (so their order is the
+// lockfile's), and syncs outside it: one fsync covers every record written
+// before it, so images finishing together share one (group commit).
 type journal struct {
 	f *os.File
+
+	mu      sync.Mutex // guards written
+	written int        // records written
+	syncMu  sync.Mutex // serialises fsyncs; guards synced
+	synced  int        // records known to be on disk
 }
 
 func journalPath(dir string) string { return filepath.Join(dir, StateDir, journalName) }
@@ -38,29 +47,48 @@ func openJournal(dir string) (*journal, error) {
 	return &journal{f: f}, nil
 }
 
-// set records a lockfile entry as a one-image lockfile fragment.
-func (j *journal) set(img *lockfile.Image) error {
+// set writes a lockfile entry as a one-image lockfile fragment and returns
+// its sequence number for sync.
+func (j *journal) set(img *lockfile.Image) (int, error) {
 	frag := lockfile.New()
 	frag.SetImage(img)
 	return j.append("set", frag.Bytes())
 }
 
-func (j *journal) remove(addr string) error {
+func (j *journal) remove(addr string) (int, error) {
 	return j.append("remove", []byte(addr))
 }
 
-// append writes one framed record and syncs it to disk.
-func (j *journal) append(op string, payload []byte) error {
+// append writes one framed record (not yet synced).
+func (j *journal) append(op string, payload []byte) (int, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s %s %d\n", journalMagic, op, len(payload))
 	b.Write(payload)
 	b.WriteByte('\n')
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	if _, err := j.f.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("writing the journal: %w", err)
+		return 0, fmt.Errorf("writing the journal: %w", err)
 	}
+	j.written++
+	return j.written, nil
+}
+
+// sync returns once record seq is on disk, fsyncing unless a sync that
+// started after it was written already covered it.
+func (j *journal) sync(seq int) error {
+	j.syncMu.Lock()
+	defer j.syncMu.Unlock()
+	if j.synced >= seq {
+		return nil
+	}
+	j.mu.Lock()
+	upto := j.written
+	j.mu.Unlock()
 	if err := j.f.Sync(); err != nil {
 		return fmt.Errorf("syncing the journal: %w", err)
 	}
+	j.synced = upto
 	return nil
 }
 

@@ -41,8 +41,11 @@ func (s *lockSaver) set(img *lockfile.Image) error {
 	s.mu.Lock()
 	s.file.SetImage(img)
 	s.version++
-	err := s.journal.set(img)
+	seq, err := s.journal.set(img)
 	s.mu.Unlock()
+	if err == nil {
+		err = s.journal.sync(seq)
+	}
 	if err != nil {
 		return err
 	}
@@ -53,8 +56,11 @@ func (s *lockSaver) remove(addr string) error {
 	s.mu.Lock()
 	s.file.RemoveImage(addr)
 	s.version++
-	err := s.journal.remove(addr)
+	seq, err := s.journal.remove(addr)
 	s.mu.Unlock()
+	if err == nil {
+		err = s.journal.sync(seq)
+	}
 	if err != nil {
 		return err
 	}

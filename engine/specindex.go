@@ -110,7 +110,8 @@ func (c *outputCache) index(e *cacheEntry) error {
 	if err != nil {
 		return fmt.Errorf("indexing %s: %w", e.Address, err)
 	}
-	if err := fsx.WriteFileAtomic(path, append(data, '\n'), 0o644); err != nil {
+	// Unsynced: a damaged entry fails to parse and counts as a miss.
+	if err := fsx.WriteFileUnsynced(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("indexing %s: %w", e.Address, err)
 	}
 	return nil

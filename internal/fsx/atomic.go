@@ -124,6 +124,36 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	return a.Commit()
 }
 
+// WriteFileUnsynced writes data to path through a temp file and a rename,
+// without fsync: a crash of the process never leaves a half-written file,
+// but a power loss may. Only for caches whose readers verify what they
+// read (the output cache checks sha256, the spec index parses JSON), where
+// an fsync per write would cost more than a rebuilt entry.
+func WriteFileUnsynced(path string, data []byte, perm os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+tempInfix+"*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(f.Name(), perm)
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+	}
+	return werr
+}
+
 // IsTemp reports whether name (a base name) is one of this package's temp files.
 func IsTemp(name string) bool {
 	return strings.HasPrefix(name, ".") && strings.Contains(name, tempInfix)

@@ -254,3 +254,23 @@ func TestIsTemp(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteFileUnsyncedReplacesWithoutLeavingTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "entry.json")
+	for _, body := range []string{"first", "second"} {
+		if err := WriteFileUnsynced(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(path); string(got) != body {
+			t.Fatalf("content %q, want %q", got, body)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Fatalf("directory holds %d entries, want only the file", len(entries))
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
+	}
+}
