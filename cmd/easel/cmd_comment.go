@@ -25,7 +25,7 @@ type commentFlags struct {
 
 func (f *commentFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.imageURLBase, "image-url-base", "", "show current images as thumbnails from this URL (the project directory on the base branch)")
-	fs.IntVar(&f.maxChars, "max-chars", githubCommentLimit, "cut the comment to stay under this many characters (GitHub's limit by default)")
+	fs.IntVar(&f.maxChars, "max-chars", githubCommentLimit, "cut the comment to stay under this many characters (GitHub's limit; GitLab takes 1000000)")
 }
 
 func (f *commentFlags) options(b budget) commentOptions {
