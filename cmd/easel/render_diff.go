@@ -40,8 +40,33 @@ const maxDiffCells = 4 << 20
 // ", at night".
 func wordDiff(old, new string) []wordOp {
 	a, b := tokens(old), tokens(new)
+	// The common head and tail need no table: most edits touch a few
+	// words of a long prompt.
+	head := 0
+	for head < len(a) && head < len(b) && a[head] == b[head] {
+		head++
+	}
+	tail := 0
+	for tail < len(a)-head && tail < len(b)-head && a[len(a)-1-tail] == b[len(b)-1-tail] {
+		tail++
+	}
+	ops := opsOf(opSame, a[:head])
+	ops = append(ops, lcsOps(a[head:len(a)-tail], b[head:len(b)-tail])...)
+	return compactOps(append(ops, opsOf(opSame, a[len(a)-tail:])...))
+}
+
+func opsOf(kind opKind, toks []string) []wordOp {
+	ops := make([]wordOp, len(toks))
+	for i, t := range toks {
+		ops[i] = wordOp{kind, t}
+	}
+	return ops
+}
+
+// lcsOps diffs two token lists by their longest common subsequence.
+func lcsOps(a, b []string) []wordOp {
 	if len(a)*len(b) > maxDiffCells {
-		return compactOps([]wordOp{{opDel, strings.Join(a, "")}, {opIns, strings.Join(b, "")}})
+		return []wordOp{{opDel, strings.Join(a, "")}, {opIns, strings.Join(b, "")}}
 	}
 	// lcs[i][j] is the length of the longest common subsequence of a[i:]
 	// and b[j:].
@@ -73,7 +98,7 @@ func wordDiff(old, new string) []wordOp {
 			i++
 		}
 	}
-	return compactOps(ops)
+	return ops
 }
 
 // tokens splits text into words (letters, digits and _), single
