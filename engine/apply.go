@@ -242,8 +242,8 @@ func (a *applier) deleteOutput(c *Change) error {
 		if err := a.cache.store(path, sum); err != nil {
 			return fmt.Errorf("keeping a copy in the cache before deleting: %w", err)
 		}
-		if a.pl.opts.KeepOrphans {
-			break
+		if a.pl.opts.KeepOrphans || a.outputs[le.Output] {
+			break // kept, or now another image's output
 		}
 		if err := os.Remove(path); err != nil {
 			return err

@@ -104,8 +104,8 @@ func (a *app) confirm() error {
 // applySaved applies a plan saved by plan -out: it plans again with the
 // saved options and refuses the plan when anything changed since.
 func (a *app) applySaved(ctx context.Context, f *applyFlags, path string) error {
-	if len(f.targets)+len(f.replace)+len(f.varFiles) > 0 {
-		return errors.New("-target, -replace and -var-file cannot be used with a saved plan: they were fixed when the plan was made")
+	if len(f.targets)+len(f.replace)+len(f.exclude)+len(f.varFiles) > 0 || f.keepOrphans {
+		return errors.New("-target, -exclude, -replace, -keep-orphans and -var-file cannot be used with a saved plan: they were fixed when the plan was made")
 	}
 	if err := f.checkFlags(); err != nil {
 		return err
@@ -121,6 +121,7 @@ func (a *app) applySaved(ctx context.Context, f *applyFlags, path string) error 
 	saved := applyFlags{planFlags: planFlags{
 		configFlags: configFlags{vars: append(pf.Vars, f.vars...), varFiles: pf.VarFiles, lockTimeout: f.lockTimeout},
 		targets:     pf.Targets, replace: pf.Replace, json: f.json, maxCost: f.maxCost, lockfile: f.lockfile,
+		exclude: pf.Exclude, keepOrphans: pf.KeepOrphans,
 	}, parallelism: f.parallelism, savedMaxCost: pf.MaxCostUSD}
 	s, err := a.open(ctx, saved.openOptions(false))
 	if err != nil {

@@ -14,7 +14,10 @@ type planFlags struct {
 	configFlags
 	targets []string
 	replace []string
+	exclude []string
 	json    bool
+	// keepOrphans is -keep-orphans: deletes leave the file.
+	keepOrphans bool
 	// maxCost is -max-cost, in US dollars; zero when not given.
 	maxCost float64
 	// lockfile is -lockfile: "update", or "readonly" to fail when the
@@ -26,6 +29,8 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	f.configFlags.register(fs)
 	fs.StringArrayVar(&f.targets, "target", nil, "plan only this image and what it depends on (repeatable)")
 	fs.StringArrayVar(&f.replace, "replace", nil, "regenerate this image even if unchanged (repeatable)")
+	fs.StringArrayVar(&f.exclude, "exclude", nil, `leave out images matching this address or glob, such as 'image.social["*"]', and what depends on them (repeatable)`)
+	fs.BoolVar(&f.keepOrphans, "keep-orphans", false, "for images no longer configured, remove the lockfile entry but keep the file")
 	fs.BoolVar(&f.json, "json", false, "machine-readable output: one JSON object per line")
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "fail when the estimated cost exceeds this many US dollars (overrides easel { budget })")
 	fs.StringVar(&f.lockfile, "lockfile", lockfileUpdate, `"readonly" fails when easel.lock.hcl would change (for CI)`)
@@ -102,7 +107,7 @@ func (a *app) runPlan(ctx context.Context, f *planFlags, cf *commentFlags, out s
 // makePlan plans with the targets and replacements of f, showing the
 // diagnostics.
 func (a *app) makePlan(ctx context.Context, s *session, f *planFlags) (*engine.Plan, error) {
-	plan, diags := s.p.Plan(ctx, engine.PlanOptions{Targets: f.targets, Replace: f.replace})
+	plan, diags := s.p.Plan(ctx, engine.PlanOptions{Targets: f.targets, Replace: f.replace, Exclude: f.exclude, KeepOrphans: f.keepOrphans})
 	a.report(diags, projectFiles(s.p), f.json)
 	if diags.HasErrors() || plan == nil {
 		return nil, errReported

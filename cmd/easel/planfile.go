@@ -24,6 +24,8 @@ type planFile struct {
 	FormatVersion int      `json:"format_version"`
 	Targets       []string `json:"targets,omitempty"`
 	Replace       []string `json:"replace,omitempty"`
+	Exclude       []string `json:"exclude,omitempty"`
+	KeepOrphans   bool     `json:"keep_orphans,omitempty"`
 	VarFiles      []string `json:"var_files,omitempty"`
 	// Vars are the -var arguments of non-sensitive variables.
 	Vars []string `json:"vars,omitempty"`
@@ -40,7 +42,7 @@ type planFile struct {
 
 // newPlanFile records a plan with its options, dropping sensitive -var values.
 func newPlanFile(p *engine.Project, plan *engine.Plan, f *planFlags) *planFile {
-	pf := &planFile{FormatVersion: planFileVersion, Targets: f.targets, Replace: f.replace,
+	pf := &planFile{FormatVersion: planFileVersion, Targets: f.targets, Replace: f.replace, Exclude: f.exclude, KeepOrphans: f.keepOrphans,
 		VarFiles: f.varFiles, MaxCostUSD: f.maxCost, Lockfile: lockSum(p), Plan: plan}
 	for _, arg := range f.vars {
 		name, _, _ := strings.Cut(arg, "=")
