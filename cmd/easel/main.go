@@ -85,6 +85,9 @@ Single-dash long flags work as in Terraform: -out=plan.bin, -auto-approve.
 		a.graphCommand(),
 		a.providersCommand(),
 		a.versionCommand(),
+		a.cacheCommand(),
+		a.adoptCommand(),
+		a.pickCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root

@@ -57,7 +57,7 @@ func columnWidths(plan *engine.Plan) planColumns {
 		cols.addr = max(cols.addr, len(c.Address))
 		if c.Action.Generates() {
 			cols.model = max(cols.model, len(modelName(c.Provider, c.Model)))
-			cols.size = max(cols.size, len(c.Size))
+			cols.size = max(cols.size, len(sizeText(c)))
 			cols.quality = max(cols.quality, len(c.Quality))
 			cols.cost = max(cols.cost, len(formatUSD(c.Estimate.USD)))
 		}
@@ -90,11 +90,20 @@ func writeChange(w io.Writer, c *engine.Change, cols planColumns, colour bool) {
 // generateColumns is the address, provider/model, size, quality and cost
 // of a change that generates, in aligned columns.
 func generateColumns(c *engine.Change, cols planColumns) string {
-	s := fmt.Sprintf("%-*s  %-*s  %-*s", cols.addr, c.Address, cols.model, modelName(c.Provider, c.Model), cols.size, c.Size)
+	s := fmt.Sprintf("%-*s  %-*s  %-*s", cols.addr, c.Address, cols.model, modelName(c.Provider, c.Model), cols.size, sizeText(c))
 	if cols.quality > 0 {
 		s += fmt.Sprintf("  %-*s", cols.quality, c.Quality)
 	}
 	return s + fmt.Sprintf("  %*s", cols.cost, formatUSD(c.Estimate.USD))
+}
+
+// sizeText is the size column: the size, and how many candidates
+// ("1024x1024 x4") when the image has several.
+func sizeText(c *engine.Change) string {
+	if c.Candidates > 1 {
+		return strings.TrimSpace(fmt.Sprintf("%s x%d", c.Size, c.Candidates))
+	}
+	return c.Size
 }
 
 // describe says what generates an image: provider, model, size, quality.
@@ -257,6 +266,7 @@ type jsonChange struct {
 	Output     string          `json:"output"`
 	PrevOutput string          `json:"prev_output,omitempty"`
 	SpecHash   string          `json:"spec_hash,omitempty"`
+	Candidates int             `json:"candidates,omitempty"`
 	Reasons    []engine.Reason `json:"reasons"`
 	Estimate   jsonEstimate    `json:"estimate"`
 	Warnings   []string        `json:"warnings,omitempty"`
@@ -323,6 +333,6 @@ func toJSONChange(c *engine.Change) jsonChange {
 		reasons = []engine.Reason{}
 	}
 	return jsonChange{Address: c.Address, Action: c.Action, Provider: c.Provider, Model: c.Model,
-		Size: c.Size, Quality: c.Quality, Output: c.Output, PrevOutput: c.PrevOutput, SpecHash: c.SpecHash,
+		Size: c.Size, Quality: c.Quality, Output: c.Output, PrevOutput: c.PrevOutput, SpecHash: c.SpecHash, Candidates: c.Candidates,
 		Reasons: reasons, Estimate: jsonEstimate{USD: c.Estimate.USD, Detail: c.Estimate.Detail}, Warnings: c.Warnings}
 }

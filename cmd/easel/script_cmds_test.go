@@ -117,7 +117,8 @@ func cmdMkPNG(ts *testscript.TestScript, neg bool, args []string) {
 
 // lockget [-f LOCKFILE] ADDR FIELD prints a field of an image block
 // (provider, model, spec_hash, output, sha256, bytes, width, height,
-// cost_usd, input.NAME) or of a provider block (ADDR provider.NAME: source,
+// cost_usd, input.NAME, metadata.NAME, candidates (their number),
+// candidate.N (its sha256)) or of a provider block (ADDR provider.NAME: source,
 // version, checksum). With !, the field must be absent.
 func cmdLockGet(ts *testscript.TestScript, neg bool, args []string) {
 	path := "easel.lock.hcl"
@@ -153,6 +154,19 @@ func lockField(lf *lockfile.File, addr, field string) (string, bool) {
 	img := lf.Image(addr)
 	if img == nil {
 		return "", false
+	}
+	if name, ok := strings.CutPrefix(field, "metadata."); ok {
+		return nonEmpty(img.Metadata[name])
+	}
+	if n, ok := strings.CutPrefix(field, "candidate."); ok {
+		i, err := strconv.Atoi(n)
+		if err != nil || i < 1 || i > len(img.Candidates) {
+			return "", false
+		}
+		return img.Candidates[i-1], true
+	}
+	if field == "candidates" && len(img.Candidates) > 0 {
+		return fmt.Sprint(len(img.Candidates)), true
 	}
 	if name, ok := strings.CutPrefix(field, "input."); ok {
 		v, ok := img.Inputs[name]
