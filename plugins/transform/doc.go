@@ -8,7 +8,7 @@
 //
 // Resampling goes through golang.org/x/image/draw's separable kernels
 // (Catmull-Rom by default, Lanczos-3 on request), never nearest-neighbour.
-// A scale whose scratch would exceed 16 MiB runs in two passes over bands
+// A scale whose scratch would exceed 1 MiB runs in two passes over bands
 // of rows and columns, so beyond the decoded source, one intermediate
 // image and the output, memory stays bounded even for an 8192x8192
 // source. The last decoded source is kept for the next call (the variants

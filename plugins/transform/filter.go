@@ -6,13 +6,19 @@ import (
 	"golang.org/x/image/draw"
 )
 
-// filter is a resampling method. Kernels (a *draw.Kernel) are separable
-// and scale in two banded passes (see scaler); interpolators sample
-// directly and need no scratch memory.
+// filter is a resampling method. Kernels are separable and scale in two
+// banded passes (see scaler); interpolators sample directly and need no
+// scratch memory.
 type filter struct {
 	name   string
-	kernel draw.Scaler
+	kernel kernel
 	interp draw.Interpolator
+}
+
+// kernel is what scaler needs of a *draw.Kernel.
+type kernel interface {
+	draw.Scaler
+	NewScaler(dw, dh, sw, sh int) draw.Scaler
 }
 
 // The filter names, as users write them.

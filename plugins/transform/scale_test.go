@@ -76,16 +76,30 @@ func TestScaleStaysInside(t *testing.T) {
 }
 
 // scratchSpy is a kernel that records the largest scratch buffer any one
-// of its calls needs: draw.Kernel allocates destination width x source
-// height x 32 bytes.
+// call needs: draw.Kernel allocates destination width x source height x 32
+// bytes.
 type scratchSpy struct {
-	draw.Scaler
+	*draw.Kernel
 	calls, most int
 }
 
 func (s *scratchSpy) Scale(dst draw.Image, dr image.Rectangle, src image.Image, sr image.Rectangle, op draw.Op, opts *draw.Options) {
-	s.calls++
-	s.most = max(s.most, dr.Dx()*sr.Dy()*scratchPixel)
+	spiedScaler{s, s.Kernel}.Scale(dst, dr, src, sr, op, opts)
+}
+
+func (s *scratchSpy) NewScaler(dw, dh, sw, sh int) draw.Scaler {
+	return spiedScaler{s, s.Kernel.NewScaler(dw, dh, sw, sh)}
+}
+
+// spiedScaler reports the calls of a scaler from NewScaler to its spy.
+type spiedScaler struct {
+	spy *scratchSpy
+	draw.Scaler
+}
+
+func (s spiedScaler) Scale(dst draw.Image, dr image.Rectangle, src image.Image, sr image.Rectangle, op draw.Op, opts *draw.Options) {
+	s.spy.calls++
+	s.spy.most = max(s.spy.most, dr.Dx()*sr.Dy()*scratchPixel)
 	s.Scaler.Scale(dst, dr, src, sr, op, opts)
 }
 
@@ -95,7 +109,7 @@ func (s *scratchSpy) Scale(dst draw.Image, dr image.Rectangle, src image.Image, 
 func TestScaleMemoryIsBounded(t *testing.T) {
 	src := gradient(1024, 1024)
 	for _, budget := range []int{256 << 10, 3 << 20, 16 << 20} {
-		spy := &scratchSpy{Scaler: draw.CatmullRom}
+		spy := &scratchSpy{Kernel: draw.CatmullRom}
 		s := scaler{f: filter{kernel: spy}, budget: budget}
 		dst := image.NewRGBA(image.Rect(0, 0, 512, 512))
 		if err := s.scale(context.Background(), dst, dst.Rect, src, src.Rect); err != nil {
