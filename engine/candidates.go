@@ -109,11 +109,12 @@ func (g *generation) single(ctx context.Context) (*candidate, error) {
 	return cd, nil
 }
 
-// candidate reuses candidate k from the spec index, or generates it into
-// the cache and indexes it under its seed.
+// candidate reuses candidate k from the spec index (unless -replace asks
+// for a new roll), or generates it into the cache and indexes it under its
+// seed.
 func (g *generation) candidate(ctx context.Context, k int) (*candidate, error) {
 	seed := candidateSeed(g.base, k)
-	if e, ok := g.a.cache.lookup(seed); ok {
+	if e, ok := g.a.cache.lookup(seed); ok && !g.a.pl.replace[g.pi.change.Address] {
 		return &candidate{sum: e.SHA256, size: e.Bytes, width: e.Width, height: e.Height, cost: e.CostUSD, metadata: e.Metadata}, nil
 	}
 	w, err := g.a.cache.create()

@@ -103,6 +103,11 @@ func TestCandidateOneIsTheImageWithoutCandidates(t *testing.T) {
 	if fake.calls["image.mascot"] != 4 {
 		t.Fatalf("mascot generated %d times; want 4", fake.calls["image.mascot"])
 	}
+	// -replace re-rolls every candidate.
+	apply(t, dir, fake, PlanOptions{Replace: []string{"image.mascot"}})
+	if fake.calls["image.mascot"] != 8 {
+		t.Fatalf("mascot generated %d times after -replace; want 8", fake.calls["image.mascot"])
+	}
 }
 
 func TestPickSwitchesTheOutputAndReplansDownstream(t *testing.T) {
