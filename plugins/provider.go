@@ -56,6 +56,9 @@ type ImageRequest struct {
 	// "png", "jpeg" or "webp".
 	Format string
 	// SpecHash is the image's spec hash ("sha256:<hex>"), usable as a seed.
+	// For an image with candidates = N, candidate 1 gets the hash the image
+	// would have without candidates and candidate k a hash derived from it,
+	// so each candidate is a distinct, reproducible seed.
 	SpecHash string
 }
 
