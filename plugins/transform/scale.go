@@ -9,7 +9,7 @@ import (
 
 // scratchBudget bounds the scratch memory of one kernel pass, in bytes.
 // Small bands cost no time (they stay in cache): with 1 MiB, 30 images
-// from a 4096x4096 source took 11.0 s of CPU and 277 MiB of RSS, with
+// from a 4096x4096 source took 11.2 s of CPU and 277 MiB of RSS, with
 // 16 MiB 13.4 s and 704 MiB (bench/transform).
 const scratchBudget = 1 << 20
 
