@@ -104,3 +104,22 @@ func TestJournalOfAKilledRunIsReplayed(t *testing.T) {
 		t.Fatal("the journal was not removed after replay")
 	}
 }
+
+func TestOpenRemovesTempFilesAKilledRunLeftInTheCache(t *testing.T) {
+	dir, fake := newProject(t)
+	apply(t, dir, fake, PlanOptions{})
+	var temps []string
+	for _, sub := range []string{"objects", "specs"} {
+		p := filepath.Join(dir, StateDir, "cache", sub, ".entry.json.easel-tmp-123")
+		if err := os.WriteFile(p, []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		temps = append(temps, p)
+	}
+	open(t, dir, fake)
+	for _, p := range temps {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s survived a write-mode open", p)
+		}
+	}
+}

@@ -323,9 +323,11 @@ func (p *Project) lockSum() string {
 }
 
 // cleanStateTemps removes temporary files a killed run may have left
-// beside the lockfile and in .easel/. The run lock is held.
+// beside the lockfile, in .easel/ and in the output cache (objects and the
+// spec index). The run lock is held.
 func cleanStateTemps(dir string, log io.Writer) {
-	for _, d := range []string{dir, filepath.Join(dir, StateDir)} {
+	cache := filepath.Join(dir, StateDir, "cache")
+	for _, d := range []string{dir, filepath.Join(dir, StateDir), filepath.Join(cache, "objects"), filepath.Join(cache, "specs")} {
 		if err := fsx.CleanTemps(d); err != nil {
 			fmt.Fprintln(log, "warning:", err)
 		}
