@@ -5,47 +5,10 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
-	"github.com/zclconf/go-cty/cty/msgpack"
 
 	"github.com/easelhq/easel/plugins"
 	pb "github.com/easelhq/easel/plugins/proto"
 )
-
-// encodeValue turns a cty value into its wire form. Marks (sensitive values
-// and the like) cannot cross the wire and are stripped; cty.NilVal is sent
-// as no value at all.
-func encodeValue(v cty.Value) (*pb.DynamicValue, error) {
-	if v == cty.NilVal {
-		return nil, nil
-	}
-	v, _ = v.UnmarkDeep()
-	ty, err := ctyjson.MarshalType(v.Type())
-	if err != nil {
-		return nil, fmt.Errorf("encoding value type: %w", err)
-	}
-	// The error never includes the value, so secrets do not leak into it.
-	mp, err := msgpack.Marshal(v, v.Type())
-	if err != nil {
-		return nil, fmt.Errorf("encoding %s value: %w", v.Type().FriendlyName(), err)
-	}
-	return &pb.DynamicValue{Msgpack: mp, TypeJson: ty}, nil
-}
-
-// decodeValue is the inverse of encodeValue; no value gives cty.NilVal.
-func decodeValue(dv *pb.DynamicValue) (cty.Value, error) {
-	if dv == nil || len(dv.TypeJson) == 0 {
-		return cty.NilVal, nil
-	}
-	ty, err := ctyjson.UnmarshalType(dv.TypeJson)
-	if err != nil {
-		return cty.NilVal, fmt.Errorf("decoding value type: %w", err)
-	}
-	v, err := msgpack.Unmarshal(dv.Msgpack, ty)
-	if err != nil {
-		return cty.NilVal, fmt.Errorf("decoding %s value: %w", ty.FriendlyName(), err)
-	}
-	return v, nil
-}
 
 func pathFromProto(ap *pb.AttributePath) cty.Path {
 	if ap == nil || len(ap.Steps) == 0 {
@@ -105,7 +68,7 @@ func attributesFromProto(in []*pb.Schema_Attribute) ([]plugins.Attribute, error)
 		if err != nil {
 			return nil, fmt.Errorf("attribute %q: type: %w", a.Name, err)
 		}
-		def, err := decodeValue(a.Default)
+		def, err := pb.DecodeValue(a.Default)
 		if err != nil {
 			return nil, fmt.Errorf("attribute %q: default: %w", a.Name, err)
 		}
@@ -129,7 +92,7 @@ func modelFromProto(m *pb.Schema_Model) plugins.Model {
 // imageRequestToProto converts a request. withBytes says whether reference
 // bytes will follow (Generate) or not (validation and estimation).
 func imageRequestToProto(r *plugins.ImageRequest, withBytes bool) (*pb.ImageRequest, error) {
-	attrs, err := encodeValue(r.Attrs)
+	attrs, err := pb.EncodeValue(r.Attrs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: attributes: %w", r.Address, err)
 	}

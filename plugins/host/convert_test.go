@@ -52,11 +52,11 @@ func TestEncodeValueStripsMarks(t *testing.T) {
 		"unset":   cty.NullVal(cty.Number),
 		"later":   cty.UnknownVal(cty.String),
 	})
-	dv, err := encodeValue(v)
+	dv, err := pb.EncodeValue(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decodeValue(dv)
+	got, err := pb.DecodeValue(dv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,8 +64,8 @@ func TestEncodeValueStripsMarks(t *testing.T) {
 	if diff := cmp.Diff(want, got, ctyCmp); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
-	if nv, err := encodeValue(cty.NilVal); nv != nil || err != nil {
-		t.Errorf("encodeValue(NilVal) = %v, %v; want no value", nv, err)
+	if nv, err := pb.EncodeValue(cty.NilVal); nv != nil || err != nil {
+		t.Errorf("pb.EncodeValue(NilVal) = %v, %v; want no value", nv, err)
 	}
 }
 

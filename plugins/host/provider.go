@@ -79,7 +79,7 @@ func (p *provider) configCall(ctx context.Context, what string, config cty.Value
 	if err := p.alive(); err != nil {
 		return errorDiags(what, err)
 	}
-	dv, err := encodeValue(config)
+	dv, err := pb.EncodeValue(config)
 	if err != nil {
 		return errorDiags(what, fmt.Errorf("provider %q: %w", p.name, err))
 	}

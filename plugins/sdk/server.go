@@ -97,7 +97,7 @@ func (s *server) Configure(rpc context.Context, req *pb.Configure_Request) (resp
 }
 
 func configFromProto(dv *pb.DynamicValue) (Config, error) {
-	v, err := decodeValue(dv)
+	v, err := pb.DecodeValue(dv)
 	if err != nil {
 		return Config{}, status.Errorf(codes.InvalidArgument, "provider configuration: %v", err)
 	}

@@ -51,7 +51,7 @@ func (s *fakeStream) Send(m *pb.Generate_ServerMessage) error {
 }
 
 func header(refs ...*pb.Reference) *pb.Generate_ClientMessage {
-	attrs, err := encodeValue(cty.ObjectVal(map[string]cty.Value{"prompt": cty.StringVal("an otter")}))
+	attrs, err := pb.EncodeValue(cty.ObjectVal(map[string]cty.Value{"prompt": cty.StringVal("an otter")}))
 	if err != nil {
 		panic(err)
 	}

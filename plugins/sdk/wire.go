@@ -7,43 +7,11 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
-	"github.com/zclconf/go-cty/cty/msgpack"
 
 	pb "github.com/easelhq/easel/plugins/proto"
 )
 
 // This file converts between the SDK's types and the wire protocol.
-
-func encodeValue(v cty.Value) (*pb.DynamicValue, error) {
-	if v == cty.NilVal {
-		return nil, nil
-	}
-	v, _ = v.UnmarkDeep()
-	ty, err := ctyjson.MarshalType(v.Type())
-	if err != nil {
-		return nil, fmt.Errorf("encoding value type: %w", err)
-	}
-	mp, err := msgpack.Marshal(v, v.Type())
-	if err != nil {
-		return nil, fmt.Errorf("encoding %s value: %w", v.Type().FriendlyName(), err)
-	}
-	return &pb.DynamicValue{Msgpack: mp, TypeJson: ty}, nil
-}
-
-func decodeValue(dv *pb.DynamicValue) (cty.Value, error) {
-	if dv == nil || len(dv.TypeJson) == 0 {
-		return cty.NilVal, nil
-	}
-	ty, err := ctyjson.UnmarshalType(dv.TypeJson)
-	if err != nil {
-		return cty.NilVal, fmt.Errorf("decoding value type: %w", err)
-	}
-	v, err := msgpack.Unmarshal(dv.Msgpack, ty)
-	if err != nil {
-		return cty.NilVal, fmt.Errorf("decoding %s value: %w", ty.FriendlyName(), err)
-	}
-	return v, nil
-}
 
 func schemaToProto(s Schema) (*pb.Schema, error) {
 	out := &pb.Schema{HashVersion: int64(s.HashVersion), Version: s.Version}
@@ -74,7 +42,7 @@ func attributesToProto(in []Attribute) ([]*pb.Schema_Attribute, error) {
 		if err != nil {
 			return nil, fmt.Errorf("attribute %q: type: %w", a.Name, err)
 		}
-		def, err := encodeValue(a.Default)
+		def, err := pb.EncodeValue(a.Default)
 		if err != nil {
 			return nil, fmt.Errorf("attribute %q: default: %w", a.Name, err)
 		}
@@ -108,7 +76,7 @@ func diagsToProto(in Diagnostics) []*pb.Diagnostic {
 // requestFromProto converts an image request. open returns the bytes of
 // the i-th reference; nil means no reference has bytes.
 func requestFromProto(r *pb.ImageRequest, open func(i int) func() (io.ReadCloser, error)) (*Request, error) {
-	values, err := decodeValue(r.Attrs)
+	values, err := pb.DecodeValue(r.Attrs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: attributes: %w", r.Address, err)
 	}
