@@ -85,8 +85,17 @@ func TestDoNetworkFailures(t *testing.T) {
 }
 
 func TestDoCallerGivesUp(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	// The handler also ends when the test does: if the server has not yet
+	// noticed the client went away, Close would otherwise wait for it.
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
 	defer srv.Close()
+	defer close(stop)
 	c := testClient(newFakeClock(), Settings{})
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := JSONRequest(ctx, http.MethodPost, srv.URL, []byte(`{}`))
