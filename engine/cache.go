@@ -39,7 +39,22 @@ func (c *outputCache) store(src, sum string) error {
 	if c.has(sum) {
 		return nil
 	}
-	return copyAtomic(src, c.path(sum))
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	// Through a temp file at the top of the cache, never in a shard
+	// directory, so the one CleanTemps of c.dir finds what a crash leaves.
+	w, err := c.create()
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, in); err != nil {
+		w.abort()
+		return fmt.Errorf("storing a cache object: %w", err)
+	}
+	return w.commit(sum)
 }
 
 // restore copies a cached object to dst atomically, checking its hash.
