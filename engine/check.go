@@ -146,6 +146,10 @@ func (p *Project) planReference(r refState) plugins.Reference {
 			ref.Width, ref.Height = le.Width, le.Height
 			ref.MediaType = mediaTypeOf(le.Output)
 		}
+	case schema.RefURL:
+		if f, ok := p.fetched(r.spec.Value); ok && f.sum == r.sum { // refreshed
+			ref.Width, ref.Height, ref.MediaType = f.width, f.height, f.mediaType
+		}
 	}
 	return ref
 }

@@ -23,7 +23,7 @@ import (
 func (a *applier) generate(ctx context.Context, n *node, c *Change) {
 	start := time.Now()
 	pi := a.pl.byAddr[c.Address]
-	refs, err := a.references(pi)
+	refs, err := a.references(ctx, pi)
 	if err == nil {
 		if r := a.reuse(pi, refs); r != nil {
 			a.finish(c, r)
@@ -106,15 +106,22 @@ func (a *applier) generateFailed(inst *providerInstance, c *Change, err error, g
 }
 
 // references opens every reference for the provider. An image reference
-// reads the upstream image's output, just written or locked.
-func (a *applier) references(pi *planned) ([]plugins.Reference, error) {
+// reads the upstream image's output, just written or locked; a URL
+// reference is fetched (once per run) and its content hash is what the
+// spec hash and the lockfile record.
+func (a *applier) references(ctx context.Context, pi *planned) ([]plugins.Reference, error) {
 	refs := make([]plugins.Reference, len(pi.refs))
 	for i, r := range pi.refs {
 		ref := plugins.Reference{Kind: plugins.ReferenceKind(r.spec.Kind), Name: r.spec.Value, SHA256: r.sum, Size: r.size, Attribute: r.attr}
 		var path string
 		switch r.spec.Kind {
 		case schema.RefURL:
-			ref.MediaType = mediaTypeOf(r.spec.Value)
+			f, err := a.p.fetchURL(ctx, r.spec.Value)
+			if err != nil {
+				return nil, err
+			}
+			ref.SHA256, ref.Size, ref.MediaType, ref.Width, ref.Height = f.sum, f.size, f.mediaType, f.width, f.height
+			ref.Open = openObject(f.path)
 			refs[i] = ref
 			continue
 		case schema.RefImage:

@@ -49,6 +49,9 @@ type Options struct {
 	Identity string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Fetcher downloads URL references (at apply, and in a plan with
+	// Refresh); nil means internal/fetch's https-only fetcher.
+	Fetcher URLFetcher
 }
 
 // PlanOptions select what a plan covers.
@@ -64,6 +67,15 @@ type PlanOptions struct {
 	// KeepOrphans makes deletes remove only the lockfile entry of an image
 	// no longer configured, leaving its file where it is.
 	KeepOrphans bool
+	// Refresh fetches every https:// reference of the planned images now,
+	// so a remote file that changed since its content hash was pinned in
+	// the lockfile is seen. Without it a plan makes no network call and
+	// trusts the pins.
+	Refresh bool
+	// URLContent gives URL references' content hashes (URL -> hex sha256)
+	// found by an earlier refresh, used as if fetched now: a saved plan
+	// made with Refresh is planned again with them at apply.
+	URLContent map[string]string
 }
 
 // ApplyOptions tune Apply.

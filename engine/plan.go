@@ -105,6 +105,9 @@ type Plan struct {
 	// lockfile it was made from; Apply of a saved plan refuses a plan whose
 	// fingerprint no longer matches a fresh one.
 	Fingerprint string `json:"fingerprint"`
+	// RefreshedURLs are the content hashes (hex sha256) a refresh found for
+	// URL references, by URL: applying a saved plan plans with them again.
+	RefreshedURLs map[string]string `json:"refreshed_urls,omitempty"`
 	// Warnings found while planning (deprecated models, drift, ...).
 	Warnings hcl.Diagnostics `json:"-"`
 }

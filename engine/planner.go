@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -66,7 +67,7 @@ type planner struct {
 func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagnostics) {
 	var loadDiags hcl.Diagnostics
 	if p.cached != nil {
-		if len(opts.Targets) == 0 && len(opts.Replace) == 0 && len(opts.Exclude) == 0 {
+		if len(opts.Targets) == 0 && len(opts.Replace) == 0 && len(opts.Exclude) == 0 && !opts.Refresh && len(opts.URLContent) == 0 {
 			return p.cached.plan()
 		}
 		if loadDiags = p.Load(ctx); loadDiags.HasErrors() {
@@ -84,6 +85,11 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 	if pl.diags.HasErrors() {
 		return nil, pl.diags
 	}
+	if opts.Refresh {
+		if pl.refresh(ctx, selected); pl.diags.HasErrors() {
+			return nil, pl.diags
+		}
+	}
 	plan := &Plan{}
 	for _, n := range p.graph.nodes {
 		if selected != nil && !selected[n] {
@@ -97,6 +103,7 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 		plan.Changes = append(plan.Changes, pi.change)
 	}
 	plan.Changes = append(plan.Changes, pl.deletes(len(opts.Targets) > 0)...)
+	plan.RefreshedURLs = pl.refreshedURLs()
 	pl.diags = append(pl.diags, pl.checkProviders(ctx)...)
 	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Address < plan.Changes[j].Address })
 	plan.Changes = withoutNoOps(plan.Changes)
@@ -195,7 +202,10 @@ func (pl *planner) hashRefs(pi *planned) (upstreamChanges bool) {
 				upstreamChanges = true
 			}
 		case schema.RefURL:
-			rs.sum = pl.lockedRefSum(inst.Address, ref.Value)
+			rs.sum, rs.size = pl.urlSum(inst.Address, ref.Value)
+			if rs.sum == "" {
+				upstreamChanges = true // its content is known only once apply fetches it
+			}
 		default:
 			sum, size, err := pl.p.stat.hash(filepath.Join(pl.p.dir, filepath.FromSlash(ref.Value)))
 			if err != nil {
@@ -234,18 +244,46 @@ func (pl *planner) hashFileAttrs(pi *planned, sch *plugins.Schema) {
 	}
 }
 
-// lockedRefSum is the hash pinned for a URL reference, or a stand-in made
-// from the URL until apply fetches it.
-func (pl *planner) lockedRefSum(addr, url string) string {
+// urlSum is a URL reference's content hash: as fetched by this plan's
+// refresh, as a saved plan's refresh found it, or as the lockfile pins it
+// for this image. Empty when none knows it (a URL never fetched): apply
+// fetches it and only then is the image's spec hash known.
+func (pl *planner) urlSum(addr, url string) (string, int64) {
+	if pl.opts.Refresh {
+		if f, ok := pl.p.fetched(url); ok {
+			return f.sum, f.size
+		}
+	}
+	if sum := pl.opts.URLContent[url]; sum != "" {
+		return sum, 0
+	}
 	if le := pl.p.Lock.Image(addr); le != nil {
 		for _, r := range le.References {
-			if r.Name == url && r.SHA256 != "" {
-				return r.SHA256
+			if r.Name == url && r.Kind == lockfile.KindURL && r.SHA256 != "" {
+				return r.SHA256, 0
 			}
 		}
 	}
-	sum := sha256.Sum256([]byte("url " + url))
-	return hex.EncodeToString(sum[:])
+	return "", 0
+}
+
+// refreshedURLs lists what a refresh fetched, for a saved plan.
+func (pl *planner) refreshedURLs() map[string]string {
+	out := maps.Clone(pl.opts.URLContent)
+	if !pl.opts.Refresh {
+		return out
+	}
+	for _, pi := range pl.byAddr {
+		for _, r := range pi.refs {
+			if r.spec.Kind == schema.RefURL && r.sum != "" {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[r.spec.Value] = r.sum
+			}
+		}
+	}
+	return out
 }
 
 func refFileDiag(addr string, ref schema.RefSpec, err error) *hcl.Diagnostic {
@@ -421,6 +459,9 @@ func (pl *planner) refReasons(pi *planned, le *lockfile.Image) []Reason {
 		switch {
 		case r.spec.Kind == schema.RefImage && (r.sum == "" || (had && prev != r.sum)):
 			rs = append(rs, Reason{Kind: ReasonUpstream, Reference: name, Message: "upstream image " + name + " changes"})
+		case r.spec.Kind == schema.RefURL && had && prev != r.sum && r.sum != "":
+			rs = append(rs, Reason{Kind: ReasonReference, Reference: name, Old: short(prev), New: short(r.sum),
+				Message: "the content at " + name + " changed since it was pinned"})
 		case !had:
 			rs = append(rs, Reason{Kind: ReasonReference, Reference: name, Message: "reference " + name + " added"})
 		case prev != r.sum:

@@ -42,6 +42,7 @@ type Project struct {
 	mu        sync.Mutex
 	providers map[string]plugins.Provider // by name: the process used for schema, validation and estimates
 	lastPlan  *planner
+	urls      urlFetches // URL references fetched in this run
 
 	loaded       bool
 	loadReported bool        // Open returned the load's diagnostics

@@ -168,6 +168,16 @@ func transportReason(err error) string {
 	return strings.TrimSuffix(err.Error(), ": "+errPolicy.Error())
 }
 
+// Redact is rawURL fit for an error text or a log: its scheme, host and
+// path, with "?…" for a query it leaves out.
+func Redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "the reference URL"
+	}
+	return shown(u)
+}
+
 // shown is a URL fit for an error text: scheme, host and path.
 func shown(u *url.URL) string {
 	s := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
