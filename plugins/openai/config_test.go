@@ -2,10 +2,12 @@ package openai
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/easelhq/easel/internal/vendorapi"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -73,9 +75,9 @@ func TestConfigureKey(t *testing.T) {
 				}
 				return
 			}
-			cfg, _, _, err := p.configured()
-			if err != nil || cfg.apiKey != tt.wantKey {
-				t.Errorf("key = %q (%v), want %q", cfg.apiKey, err, tt.wantKey)
+			client, _, err := p.configured()
+			if err != nil || client.Settings.APIKey != tt.wantKey {
+				t.Fatalf("key = %q (%v), want %q", client.Settings.APIKey, err, tt.wantKey)
 			}
 		})
 	}
@@ -83,29 +85,46 @@ func TestConfigureKey(t *testing.T) {
 
 func TestConfigureSettings(t *testing.T) {
 	p := NewWithOptions(Options{Getenv: func(string) string { return testKey }})
-	p.Configure(context.Background(), providerConfig("base_url", "http://h/v1/", "timeout", "90s", "max_concurrency", 7, "requests_per_minute", 120))
-	cfg, _, lim, _ := p.configured()
-	want := settings{apiKey: testKey, baseURL: "http://h/v1", timeout: 90 * time.Second, maxConcurrency: 7, requestsPerMin: 120, maxBilledRetries: 1}
-	if *cfg != want || cap(lim.slots) != 7 || lim.interval != 500*time.Millisecond {
-		t.Errorf("settings %+v, slots %d, interval %v", *cfg, cap(lim.slots), lim.interval)
+	p.Configure(context.Background(), providerConfig("base_url", "http://h/v1/", "timeout", "90s", "max_concurrency", 7,
+		"requests_per_minute", 120, "organization", "org-1", "project", "proj_1"))
+	client, cfg, err := p.configured()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := vendorapi.Settings{APIKey: testKey, BaseURL: "http://h/v1", Timeout: 90 * time.Second, MaxConcurrency: 7, RequestsPerMinute: 120, MaxBilledRetries: 1}
+	if client.Settings != want || *cfg != (settings{organization: "org-1", project: "proj_1"}) {
+		t.Errorf("settings %+v, %+v", client.Settings, *cfg)
 	}
 }
 
-// TestRequestsPerMinute: request starts are spaced by the configured pace.
-func TestRequestsPerMinute(t *testing.T) {
-	now := today
+// TestConfiguredLimits: max_concurrency caps images in flight and request
+// starts are spaced by requests_per_minute.
+func TestConfiguredLimits(t *testing.T) {
 	var waits []time.Duration
-	l := newLimits(4, 120, func() time.Time { return now }, func(_ context.Context, d time.Duration) error {
-		waits = append(waits, d)
-		return nil
-	})
+	p := NewWithOptions(Options{Getenv: func(string) string { return testKey }, Now: func() time.Time { return today },
+		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }})
+	p.Configure(context.Background(), providerConfig("max_concurrency", 3, "requests_per_minute", 120))
+	client, _, err := p.configured()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range 3 {
-		if err := l.pace(context.Background()); err != nil {
+		if _, err := client.Limits.Acquire(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := client.Limits.Acquire(ctx); err == nil {
+		t.Error("a fourth image got a slot with max_concurrency = 3")
+	}
+	for range 3 {
+		if err := client.Limits.Pace(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want := []time.Duration{0, 500 * time.Millisecond, time.Second}
-	if len(waits) != 3 || waits[0] != want[0] || waits[1] != want[1] || waits[2] != want[2] {
+	if !slices.Equal(waits, want) {
 		t.Errorf("waits %v, want %v", waits, want)
 	}
 }

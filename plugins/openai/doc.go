@@ -8,14 +8,19 @@
 // lifecycle dates) is data in models.go, each fact group with its source
 // and date from shared/reference/image-apis.md; updating a fact never
 // touches logic. Validation and cost estimation are local computations on
-// that table; Generate talks plain net/http to /v1/images/generations, or
+// that table; Generate sends to /v1/images/generations (JSON), or to
 // /v1/images/edits (multipart, one image[] part per reference with its real
-// MIME type) when an image has references. Retries are its own: 429s wait
-// with backoff and jitter honouring Retry-After; insufficient_quota stops
-// all further calls; a 5xx, dropped connection or unusable 200 after the
-// request was sent may have been billed and is retried at most
-// max_billed_retries times. Every returned image is checked (format,
-// dimensions, complete file) before it is handed back.
+// MIME type, streamed) when an image has references. The shared provider
+// settings, the client with its concurrency and requests-per-minute limits,
+// the retry loop (429s wait honouring Retry-After; a 5xx, dropped
+// connection or unusable 200 after the request was sent may have been
+// billed and is retried at most max_billed_retries times), redaction and
+// the image checks are internal/vendorapi's. What is OpenAI's stays here:
+// its error codes (insufficient_quota stops all further calls of the run,
+// moderation_blocked and content_policy_violation are refusals with their
+// categories, an unverified organization, a model not served), the body
+// shapes, and the cost from the answer's token usage. Every returned image
+// is checked (format, dimensions, complete file) before it is handed back.
 //
 // The mask is a file attribute: easel confines it to the project, puts its
 // bytes in the spec hash and hands it over with the references. The
@@ -27,7 +32,7 @@
 // names (YYYY-MM-DD), so a team can check a plan against a coming shutdown.
 //
 // The API key never appears in an error, a diagnostic or metadata: server
-// messages are scrubbed of it, and a 401's message (which echoes part of
+// messages are redacted of it, and a 401's message (which echoes part of
 // the key) is not repeated at all.
 //
 // The Go API (New, NewWithOptions, Options, Models, Lookup) is internal to

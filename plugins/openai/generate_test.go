@@ -14,6 +14,7 @@ import (
 
 	"github.com/easelhq/easel/internal/fakeapi"
 	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/internal/vendorapi"
 	"github.com/easelhq/easel/plugins/sdk"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/image/webp"
@@ -195,8 +196,8 @@ func TestRateLimitGivesUp(t *testing.T) {
 	if !errors.As(err, &se) || se.Kind != sdk.ErrRateLimit || se.MayHaveBilled {
 		t.Fatalf("err = %v, want a rate-limit error that was not billed", err)
 	}
-	if n := h.fake.Stats().Generations; n != maxRateLimitRetries+1 {
-		t.Errorf("%d calls, want %d", n, maxRateLimitRetries+1)
+	if n, want := h.fake.Stats().Generations, vendorapi.DefaultPolicy().MaxRateLimitRetries+1; n != want {
+		t.Errorf("%d calls, want %d", n, want)
 	}
 }
 
@@ -351,11 +352,12 @@ func TestMaxConcurrency(t *testing.T) {
 	var mu sync.Mutex
 	inFlight, peak := 0, 0
 	h := newHarness(t, fakeapi.Config{Latency: 20 * time.Millisecond}, "max_concurrency", 2)
-	orig := h.p.client.Transport
+	hc := h.p.client.HTTP
+	orig := hc.Transport
 	if orig == nil {
 		t.Skip("no transport to wrap")
 	}
-	h.p.client.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		mu.Lock()
 		inFlight++
 		peak = max(peak, inFlight)
@@ -399,3 +401,4 @@ func TestShutDownModelNeverCalled(t *testing.T) {
 		t.Error("a shut-down model reached the API")
 	}
 }
+

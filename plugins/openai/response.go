@@ -3,16 +3,12 @@ package openai
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strconv"
 
-	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/internal/vendorapi"
 	"github.com/easelhq/easel/plugins/sdk"
 )
 
@@ -39,105 +35,69 @@ type imagesResponse struct {
 	} `json:"usage"`
 }
 
-// decode turns a 200 answer into a checked image. Anything unusable is an
-// error that may have been billed: the API answered 200.
-func (c *call) decode(ctx context.Context, data []byte, reqID string) (*sdk.Response, error) {
-	garbage := func(format string, args ...any) error {
-		return &sdk.Error{Kind: sdk.ErrFailed, MayHaveBilled: true,
-			Message: "OpenAI returned an unusable image: " + fmt.Sprintf(format, args...) + requestIDNote(reqID)}
-	}
+// accept reads a 200 answer into a checked image. Anything unusable may
+// have been billed: the API answered 200.
+func (g *generation) accept(ctx context.Context, resp *vendorapi.Response) vendorapi.Outcome {
+	c := g.client
+	reqID := resp.Header.Get("x-request-id")
 	var r imagesResponse
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, garbage("the body is not an images response (%v)", err)
+	if err := json.Unmarshal(resp.Body, &r); err != nil {
+		return c.Unusable(reqID, "the body is not an images response (%v)", err)
 	}
 	if len(r.Data) == 0 {
-		return nil, garbage("no image in the answer")
+		return c.Unusable(reqID, "no image in the answer")
 	}
-	img, err := c.imageBytes(ctx, r.Data[0].B64JSON, r.Data[0].URL)
-	if err != nil {
-		return nil, garbage("%v", err)
+	img, err := g.image(ctx, r.Data[0].B64JSON, r.Data[0].URL)
+	if err == nil {
+		err = g.spec.checkAutoImage(img, r.Size)
 	}
-	if err := c.spec.check(img, r.Size); err != nil {
-		return nil, garbage("%v", err)
-	}
-	return c.response(&r, img, reqID), nil
-}
-
-// imageBytes decodes b64_json, or downloads url (dall-e, and compatible
-// servers) without sending the API key to wherever it points.
-func (c *call) imageBytes(ctx context.Context, b64, url string) ([]byte, error) {
-	if b64 != "" {
-		img, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil {
-			return nil, fmt.Errorf("b64_json is not valid base64")
-		}
-		return img, nil
-	}
-	if url == "" {
-		return nil, fmt.Errorf("the answer has neither b64_json nor url")
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, fmt.Errorf("bad image url: %v", err)
-	}
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("downloading the image: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("downloading the image: HTTP %d", resp.StatusCode)
-	}
-	return io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
-}
-
-// check verifies an image is complete and has the format and size asked
-// for. With size auto, the answer's size field (or a standard size) is
-// what is expected.
-func (s *spec) check(img []byte, reportedSize string) error {
-	format, w, h, err := imagefmt.Sniff(bytes.NewReader(img))
-	if err != nil {
-		return err
-	}
-	if format != s.format {
-		return fmt.Errorf("it is %s, not the %s asked for", format, s.format)
-	}
-	if err := complete(format, img); err != nil {
-		return err
-	}
-	got := fmt.Sprintf("%dx%d", w, h)
 	switch {
-	case s.width > 0 && (w != s.width || h != s.height):
-		return fmt.Errorf("it is %s, not the %s asked for", got, s.size)
-	case s.width == 0 && reportedSize != "" && got != reportedSize:
+	case ctx.Err() != nil:
+		return vendorapi.Outcome{Class: vendorapi.Final, Err: ctx.Err()}
+	case err != nil:
+		return c.Unusable(reqID, "%v", err)
+	}
+	g.resp = g.spec.response(&r, img, reqID)
+	return vendorapi.Outcome{Class: vendorapi.Success}
+}
+
+// image decodes b64_json, or downloads url (dall-e, and compatible
+// servers) without sending the API key to wherever it points, and checks
+// it is complete and has the format and size asked for.
+func (g *generation) image(ctx context.Context, b64, url string) (vendorapi.Image, error) {
+	s := g.spec
+	want := vendorapi.Want{Formats: []string{s.format}, Width: s.width, Height: s.height}
+	switch {
+	case b64 != "":
+		data, err := vendorapi.DecodeBase64(b64)
+		if err != nil {
+			return vendorapi.Image{}, fmt.Errorf("b64_json: %w", err)
+		}
+		return vendorapi.CheckImage(data, want)
+	case url != "":
+		return g.client.Download(ctx, url, nil, want)
+	}
+	return vendorapi.Image{}, fmt.Errorf("the answer has neither b64_json nor url")
+}
+
+// checkAutoImage checks the dimensions of an image of size auto: those the
+// answer reports, or else a standard size.
+func (s *spec) checkAutoImage(img vendorapi.Image, reportedSize string) error {
+	if s.width > 0 {
+		return nil
+	}
+	got := fmt.Sprintf("%dx%d", img.Width, img.Height)
+	switch {
+	case reportedSize != "" && got != reportedSize:
 		return fmt.Errorf("it is %s, but the answer says %s", got, reportedSize)
-	case s.width == 0 && reportedSize == "" && !slices.Contains(standardSizes(), got):
+	case reportedSize == "" && !slices.Contains(standardSizes(), got):
 		return fmt.Errorf("it is %s, which is no size auto can give", got)
 	}
 	return nil
 }
 
-// complete checks a file's end, which Sniff does not read: PNG ends with
-// IEND, JPEG with EOI, and a WebP is as long as its RIFF header says.
-func complete(format string, img []byte) error {
-	ok := false
-	switch format {
-	case imagefmt.PNG:
-		ok = bytes.HasSuffix(img, []byte("IEND\xae\x42\x60\x82"))
-	case imagefmt.JPEG:
-		ok = bytes.HasSuffix(bytes.TrimRight(img, "\x00"), []byte{0xff, 0xd9})
-	case imagefmt.WebP:
-		ok = len(img) >= 8 && int64(binary.LittleEndian.Uint32(img[4:8]))+8 <= int64(len(img))
-	}
-	if !ok {
-		return fmt.Errorf("the %s file is truncated", format)
-	}
-	return nil
-}
-
 // response is the checked image with its cost and metadata.
-func (c *call) response(r *imagesResponse, img []byte, reqID string) *sdk.Response {
-	s := c.spec
+func (s *spec) response(r *imagesResponse, img vendorapi.Image, reqID string) *sdk.Response {
 	md := map[string]string{"model": s.modelID}
 	put := func(k, v string) {
 		if v != "" {
@@ -152,7 +112,7 @@ func (c *call) response(r *imagesResponse, img []byte, reqID string) *sdk.Respon
 		md["input_tokens"] = strconv.Itoa(r.Usage.InputTokens)
 		md["output_tokens"] = strconv.Itoa(r.Usage.OutputTokens)
 	}
-	return &sdk.Response{Image: bytes.NewReader(img), MediaType: imagefmt.MediaType(s.format),
+	return &sdk.Response{Image: bytes.NewReader(img.Data), MediaType: img.MediaType(),
 		CostUSD: s.actualCost(r), Metadata: md}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/easelhq/easel/internal/vendorapi"
 	"github.com/easelhq/easel/plugins/sdk"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -30,29 +31,24 @@ func (p *Provider) Schema() sdk.Schema {
 	}
 }
 
+// providerAttrs are vendorapi's shared settings, described for OpenAI,
+// and the organization and project headers.
 func providerAttrs() []sdk.Attribute {
+	attrs := vendorapi.Attributes(defaults)
+	for i, a := range attrs {
+		switch a.Name {
+		case "base_url":
+			attrs[i].Description = "API base URL, for OpenAI-compatible servers (LocalAI, stable-diffusion.cpp) or a test server. Changing it does not regenerate images."
+		case "timeout":
+			attrs[i].Description = `Time limit of one request attempt, such as "10m" (an image takes tens of seconds to minutes).`
+		}
+	}
 	str := func(name, desc string) sdk.Attribute {
 		return sdk.Attribute{Name: name, Type: cty.String, Description: desc, NoHash: true}
 	}
-	num := func(name, desc string, def cty.Value) sdk.Attribute {
-		return sdk.Attribute{Name: name, Type: cty.Number, Description: desc, Default: def, NoHash: true}
-	}
-	key := str("api_key", "OpenAI API key; defaults to $OPENAI_API_KEY when the provider is configured. Never written anywhere.")
-	key.Sensitive = true
-	baseURL := str("base_url", "API base URL, for OpenAI-compatible servers (LocalAI, stable-diffusion.cpp) or a test server. Changing it does not regenerate images.")
-	baseURL.Default = cty.StringVal(DefaultBaseURL)
-	timeout := str("timeout", `Time limit of one request attempt, such as "10m" (an image takes tens of seconds to minutes).`)
-	timeout.Default = cty.StringVal("10m")
-	return []sdk.Attribute{
-		key,
+	return append(attrs,
 		str("organization", "OpenAI organization ID, sent as OpenAI-Organization."),
-		str("project", "OpenAI project ID, sent as OpenAI-Project."),
-		baseURL,
-		timeout,
-		num("max_concurrency", "Most requests in flight at once for this provider block.", cty.NumberIntVal(4)),
-		num("requests_per_minute", "Most requests started per minute, retries included; unset means no limit.", cty.NilVal),
-		num("max_billed_retries", "How many times to retry a request that may already have been billed (a 5xx, a dropped connection or an unusable image after the request was sent).", cty.NumberIntVal(1)),
-	}
+		str("project", "OpenAI project ID, sent as OpenAI-Project."))
 }
 
 func imageAttrs() []sdk.Attribute {
