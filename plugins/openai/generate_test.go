@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
+	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -402,3 +405,43 @@ func TestShutDownModelNeverCalled(t *testing.T) {
 	}
 }
 
+// TestCompatibleServerAnswersWithURL: an OpenAI-compatible server that
+// answers with a url instead of b64_json; the image is downloaded and
+// checked, and the image host never sees the API key.
+func TestCompatibleServerAnswersWithURL(t *testing.T) {
+	img := imageBytes(t, "png", 1024, 1024)
+	var imageAuth []string
+	var mu sync.Mutex
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		imageAuth = append(imageAuth, r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(img)
+	}))
+	t.Cleanup(files.Close)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+testKey {
+			http.Error(w, `{"error":{"message":"no key"}}`, http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"created":1,"data":[{"url":%q}]}`, files.URL+"/img/1.png")
+	}))
+	t.Cleanup(api.Close)
+	p := NewWithOptions(Options{Getenv: func(string) string { return testKey }, Now: func() time.Time { return today }})
+	if diags := p.Configure(context.Background(), providerConfig("base_url", api.URL+"/v1")); diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	resp, err := p.Generate(context.Background(), newRequest(t, "prompt", "p", "quality", "low"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Image)
+	if !bytes.Equal(data, img) {
+		t.Errorf("got %d bytes, want the %d served", len(data), len(img))
+	}
+	if !cmp.Equal(imageAuth, []string{""}) {
+		t.Errorf("image host saw Authorization %q, want one request without it", imageAuth)
+	}
+}
