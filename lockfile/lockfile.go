@@ -61,7 +61,7 @@ type Image struct {
 type Reference struct {
 	Name   string // project-relative path, image address or URL
 	Kind   string // "file", "image" or "url"
-	SHA256 string // hex SHA-256 of the bytes; may be empty for a URL
+	SHA256 string // hex SHA-256 of the bytes; for a URL, those fetched at apply
 }
 
 // Reference kinds.

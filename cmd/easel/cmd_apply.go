@@ -34,7 +34,11 @@ since it was made.
 Images are generated in parallel (-parallelism); each success is written
 atomically and recorded in easel.lock.hcl at once. A failed image skips the
 images that depend on it and nothing else. The first Ctrl-C stops starting
-new images and lets running ones finish; a second one cancels them.`,
+new images and lets running ones finish; a second one cancels them.
+
+An https:// reference is fetched when an image naming it is generated, and
+the SHA-256 of its bytes is recorded in the lockfile; -refresh fetches every
+URL reference first and regenerates the images whose remote file changed.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -104,8 +108,8 @@ func (a *app) confirm() error {
 // applySaved applies a plan saved by plan -out: it plans again with the
 // saved options and refuses the plan when anything changed since.
 func (a *app) applySaved(ctx context.Context, f *applyFlags, path string) error {
-	if len(f.targets)+len(f.replace)+len(f.exclude)+len(f.varFiles) > 0 || f.keepOrphans {
-		return errors.New("-target, -exclude, -replace, -keep-orphans and -var-file cannot be used with a saved plan: they were fixed when the plan was made")
+	if len(f.targets)+len(f.replace)+len(f.exclude)+len(f.varFiles) > 0 || f.keepOrphans || f.refresh {
+		return errors.New("-target, -exclude, -replace, -keep-orphans, -refresh and -var-file cannot be used with a saved plan: they were fixed when the plan was made")
 	}
 	if err := f.checkFlags(); err != nil {
 		return err
@@ -121,7 +125,7 @@ func (a *app) applySaved(ctx context.Context, f *applyFlags, path string) error 
 	saved := applyFlags{planFlags: planFlags{
 		configFlags: configFlags{vars: append(pf.Vars, f.vars...), varFiles: pf.VarFiles, lockTimeout: f.lockTimeout},
 		targets:     pf.Targets, replace: pf.Replace, json: f.json, maxCost: f.maxCost, lockfile: f.lockfile,
-		exclude: pf.Exclude, keepOrphans: pf.KeepOrphans,
+		exclude: pf.Exclude, keepOrphans: pf.KeepOrphans, urlContent: pf.Plan.RefreshedURLs,
 	}, parallelism: f.parallelism, savedMaxCost: pf.MaxCostUSD}
 	s, err := a.open(ctx, saved.openOptions(false))
 	if err != nil {

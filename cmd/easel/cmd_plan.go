@@ -23,6 +23,10 @@ type planFlags struct {
 	// lockfile is -lockfile: "update", or "readonly" to fail when the
 	// lockfile would change.
 	lockfile string
+	// refresh is -refresh: fetch every URL reference before planning.
+	refresh bool
+	// urlContent holds the URL content hashes a saved plan's refresh found.
+	urlContent map[string]string
 }
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
@@ -34,6 +38,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "machine-readable output: one JSON object per line")
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "fail when the estimated cost exceeds this many US dollars (overrides easel { budget })")
 	fs.StringVar(&f.lockfile, "lockfile", lockfileUpdate, `"readonly" fails when easel.lock.hcl would change (for CI)`)
+	fs.BoolVar(&f.refresh, "refresh", false, "fetch every https:// reference now and plan a regeneration where its content changed since the lockfile pinned it")
 }
 
 func (f *planFlags) openOptions(readOnly bool) openOptions {
@@ -51,7 +56,9 @@ func (a *app) planCommand() *cobra.Command {
 		Long: `Compare the configuration with the lockfile and the files on disk and show
 what "easel apply" would do: which images it would create, regenerate
 (and why), move, restore from the cache or delete, and the estimated cost.
-plan never calls a model's API.
+plan never calls a model's API. It makes no network call at all unless
+-refresh asks it to fetch the https:// references, to see whether a remote
+file changed since the lockfile pinned its content hash.
 
 With -detailed-exitcode the exit status is 0 when there are no changes,
 1 on error and 2 when there are changes.`,
@@ -107,7 +114,8 @@ func (a *app) runPlan(ctx context.Context, f *planFlags, cf *commentFlags, out s
 // makePlan plans with the targets and replacements of f, showing the
 // diagnostics.
 func (a *app) makePlan(ctx context.Context, s *session, f *planFlags) (*engine.Plan, error) {
-	plan, diags := s.p.Plan(ctx, engine.PlanOptions{Targets: f.targets, Replace: f.replace, Exclude: f.exclude, KeepOrphans: f.keepOrphans})
+	plan, diags := s.p.Plan(ctx, engine.PlanOptions{Targets: f.targets, Replace: f.replace, Exclude: f.exclude, KeepOrphans: f.keepOrphans,
+		Refresh: f.refresh, URLContent: f.urlContent})
 	a.report(diags, projectFiles(s.p), f.json)
 	if diags.HasErrors() || plan == nil {
 		return nil, errReported

@@ -49,6 +49,8 @@ func scriptCommands() map[string]scriptCmd {
 		"fakegemini": newFakeGemini().command,
 		"fakestab":   newFakeStability().command,
 		"hasalpha":   cmdHasAlpha,
+		"refserver":  cmdRefServer,
+		"lockref":    cmdLockRef,
 	}
 }
 
