@@ -19,6 +19,9 @@ type server struct {
 	p       Provider
 	logger  hclog.Logger
 	tempDir string // where reference bytes are spooled; "" for the default
+	// values decodes request attributes, parsing each attribute type once
+	// rather than once per image.
+	values pb.Codec
 
 	mu   sync.Mutex
 	stop context.CancelFunc // cancels the calls in flight; Stop replaces it
@@ -111,7 +114,7 @@ func (s *server) ValidateImages(rpc context.Context, req *pb.ValidateImages_Requ
 	defer cancel()
 	resp = &pb.ValidateImages_Response{Results: make([]*pb.ValidateImages_Result, 0, len(req.Images))}
 	for _, img := range req.Images {
-		r, err := requestFromProto(img, nil)
+		r, err := s.request(img, nil)
 		if err != nil {
 			return nil, status.Error(codes.InvalidArgument, err.Error())
 		}
@@ -131,7 +134,7 @@ func (s *server) EstimateCost(rpc context.Context, req *pb.EstimateCost_Request)
 	defer cancel()
 	resp = &pb.EstimateCost_Response{Estimates: make([]*pb.Estimate, 0, len(req.Images))}
 	for _, img := range req.Images {
-		r, err := requestFromProto(img, nil)
+		r, err := s.request(img, nil)
 		if err != nil {
 			return nil, status.Error(codes.InvalidArgument, err.Error())
 		}

@@ -17,7 +17,8 @@ import (
 )
 
 // Generate serves one image: it spools the reference bytes easel streams to
-// temporary files (removed when the call ends), calls the provider, and
+// temporary files (removed when the call ends; none are made for a request
+// without reference bytes, the common case), calls the provider, and
 // streams the image back in chunks followed by the result. Provider
 // failures, panics included, are sent as the stream's error message.
 func (s *server) Generate(stream pb.Provider_GenerateServer) error {
@@ -25,16 +26,13 @@ func (s *server) Generate(stream pb.Provider_GenerateServer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp(s.tempDir, "easel-refs-")
-	if err != nil {
-		return status.Errorf(codes.Internal, "spooling references: %v", err)
-	}
-	defer os.RemoveAll(dir)
-	files, err := spoolReferences(stream, header, dir)
+	sp := &spool{parent: s.tempDir}
+	defer sp.remove()
+	files, err := spoolReferences(stream, header, sp)
 	if err != nil {
 		return err
 	}
-	req, err := requestFromProto(header, func(i int) func() (io.ReadCloser, error) {
+	req, err := s.request(header, func(i int) func() (io.ReadCloser, error) {
 		return func() (io.ReadCloser, error) { return os.Open(files[i]) }
 	})
 	if err != nil {
@@ -71,9 +69,33 @@ func recvHeader(stream pb.Provider_GenerateServer) (*pb.ImageRequest, error) {
 	return h, nil
 }
 
-// spoolReferences writes each reference's chunks to its own file in dir
+// spool is the temporary directory of one call's reference files, made
+// when the first one is created.
+type spool struct {
+	parent string // "" for the system's temporary directory
+	dir    string
+}
+
+func (sp *spool) create(name string) (path string, f *os.File, err error) {
+	if sp.dir == "" {
+		if sp.dir, err = os.MkdirTemp(sp.parent, "easel-refs-"); err != nil {
+			return "", nil, err
+		}
+	}
+	path = filepath.Join(sp.dir, name)
+	f, err = os.Create(path)
+	return path, f, err
+}
+
+func (sp *spool) remove() {
+	if sp.dir != "" {
+		os.RemoveAll(sp.dir)
+	}
+}
+
+// spoolReferences writes each reference's chunks to its own file in sp
 // until the end marker, and returns the file paths by reference index.
-func spoolReferences(stream pb.Provider_GenerateServer, header *pb.ImageRequest, dir string) ([]string, error) {
+func spoolReferences(stream pb.Provider_GenerateServer, header *pb.ImageRequest, sp *spool) ([]string, error) {
 	paths := make([]string, len(header.References))
 	files := make([]*os.File, len(header.References))
 	defer closeAll(files)
@@ -81,12 +103,11 @@ func spoolReferences(stream pb.Provider_GenerateServer, header *pb.ImageRequest,
 		if !ref.HasBytes {
 			continue
 		}
-		paths[i] = filepath.Join(dir, "ref-"+strconv.Itoa(i))
-		f, err := os.Create(paths[i])
+		path, f, err := sp.create("ref-" + strconv.Itoa(i))
 		if err != nil {
 			return nil, status.Errorf(codes.Internal, "spooling reference %s: %v", ref.Name, err)
 		}
-		files[i] = f
+		paths[i], files[i] = path, f
 	}
 	written := make([]int64, len(files))
 	for {

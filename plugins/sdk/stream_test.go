@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +152,60 @@ func pngBytes(t *testing.T, w, h int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// A request without reference bytes, the common case, is served without
+// touching the spool directory: it works even where no file can be
+// created, and each call decodes its own attributes. A reference with
+// bytes there fails as a spooling error.
+func TestGenerateSpoolsOnlyReferenceBytes(t *testing.T) {
+	img := pngBytes(t, 8, 8)
+	unusable := filepath.Join(t.TempDir(), "missing")
+	tests := []struct {
+		name     string
+		refs     []*pb.Reference
+		chunks   []*pb.Generate_ClientMessage
+		wantCode codes.Code
+	}{
+		{name: "no references"},
+		{name: "a reference without bytes", refs: []*pb.Reference{{Kind: "url", Name: "https://example.com/a.png"}}},
+		{name: "a reference with bytes", refs: []*pb.Reference{{Kind: "file", Name: "logo.png", Size: 1, HasBytes: true}},
+			chunks: []*pb.Generate_ClientMessage{chunk(0, []byte("x"))}, wantCode: codes.Internal},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var prompts []string
+			srv := newServer(funcProvider(func(_ context.Context, r *Request) (*Response, error) {
+				prompts = append(prompts, r.String("prompt"))
+				return &Response{Image: bytes.NewReader(img)}, nil
+			}), hclog.NewNullLogger(), unusable)
+			for _, prompt := range []string{"an otter", "a fox"} {
+				h := header(tc.refs...)
+				h.GetHeader().Attrs = mustEncode(t, cty.ObjectVal(map[string]cty.Value{"prompt": cty.StringVal(prompt)}))
+				in := append(append([]*pb.Generate_ClientMessage{h}, tc.chunks...), end)
+				err := srv.Generate(&fakeStream{ctx: t.Context(), in: in})
+				if status.Code(err) != tc.wantCode {
+					t.Fatalf("Generate = %v, want code %v", err, tc.wantCode)
+				}
+			}
+			want := []string{"an otter", "a fox"}
+			if tc.wantCode != codes.OK {
+				want = nil
+			}
+			if diff := cmp.Diff(want, prompts); diff != "" {
+				t.Errorf("prompts the provider saw (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func mustEncode(t *testing.T, v cty.Value) *pb.DynamicValue {
+	t.Helper()
+	dv, err := pb.EncodeValue(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dv
 }
 
 func TestGenerateRejectsMalformedStreams(t *testing.T) {

@@ -73,10 +73,10 @@ func diagsToProto(in Diagnostics) []*pb.Diagnostic {
 	return out
 }
 
-// requestFromProto converts an image request. open returns the bytes of
-// the i-th reference; nil means no reference has bytes.
-func requestFromProto(r *pb.ImageRequest, open func(i int) func() (io.ReadCloser, error)) (*Request, error) {
-	values, err := pb.DecodeValue(r.Attrs)
+// request converts an image request. open returns the bytes of the i-th
+// reference; nil means no reference has bytes.
+func (s *server) request(r *pb.ImageRequest, open func(i int) func() (io.ReadCloser, error)) (*Request, error) {
+	values, err := s.values.Decode(r.Attrs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: attributes: %w", r.Address, err)
 	}
