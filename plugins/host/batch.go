@@ -62,7 +62,7 @@ func (p *provider) batches(reqs []*plugins.ImageRequest, call func([]*pb.ImageRe
 	var batch []*pb.ImageRequest
 	size := 0
 	for _, r := range reqs {
-		img, err := imageRequestToProto(r, false)
+		img, err := p.imageRequest(r, false)
 		if err != nil {
 			return fmt.Errorf("provider %q: %w", p.name, err)
 		}

@@ -89,10 +89,10 @@ func modelFromProto(m *pb.Schema_Model) plugins.Model {
 	}
 }
 
-// imageRequestToProto converts a request. withBytes says whether reference
-// bytes will follow (Generate) or not (validation and estimation).
-func imageRequestToProto(r *plugins.ImageRequest, withBytes bool) (*pb.ImageRequest, error) {
-	attrs, err := pb.EncodeValue(r.Attrs)
+// imageRequest converts a request. withBytes says whether reference bytes
+// will follow (Generate) or not (validation and estimation).
+func (p *provider) imageRequest(r *plugins.ImageRequest, withBytes bool) (*pb.ImageRequest, error) {
+	attrs, err := p.values.Encode(r.Attrs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: attributes: %w", r.Address, err)
 	}

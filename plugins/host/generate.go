@@ -22,7 +22,7 @@ func (p *provider) Generate(ctx context.Context, req *plugins.ImageRequest, out 
 	if err := p.alive(); err != nil {
 		return nil, &plugins.GenerateError{Kind: plugins.ErrCrashed, Message: err.Error(), Hint: crashHint}
 	}
-	header, err := imageRequestToProto(req, true)
+	header, err := p.imageRequest(req, true)
 	if err != nil {
 		return nil, fmt.Errorf("provider %q: %w", p.name, err)
 	}

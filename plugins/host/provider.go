@@ -34,6 +34,9 @@ type provider struct {
 	rpc        pb.ProviderClient
 	reattached bool
 	logger     hclog.Logger
+	// values encodes image attributes, writing each attribute type as
+	// JSON once rather than once per image.
+	values pb.Codec
 
 	mu   sync.Mutex
 	dead error // set once the process is known to be gone
