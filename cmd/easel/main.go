@@ -18,6 +18,7 @@ func main() {
 // run is easel with its arguments (without the program name), streams and
 // environment, returning the exit code. Tests call it directly.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
+	defer startProfiles(args, env, stderr)()
 	// A built-in provider process: "easel __provider NAME". It must be
 	// handled before anything else touches stdout (go-plugin's handshake).
 	if len(args) > 0 && args[0] == host.BuiltinArg {
