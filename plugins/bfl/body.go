@@ -19,11 +19,13 @@ type input struct {
 }
 
 // readReferences reads and checks every reference before anything is
-// sent: a PNG, JPEG or WebP within the size limit, or an https URL.
-func readReferences(refs []sdk.Reference) ([]input, error) {
+// sent: a PNG, JPEG or WebP within the size limit, or an https URL for a
+// model that fetches URLs itself (urlOK). Other models get a URL's bytes,
+// as easel fetched and pinned them.
+func readReferences(refs []sdk.Reference, urlOK bool) ([]input, error) {
 	var out []input
 	for i, r := range refs {
-		if r.Kind == "url" {
+		if r.Kind == "url" && urlOK {
 			out = append(out, input{value: r.Name})
 			continue
 		}

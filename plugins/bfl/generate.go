@@ -28,7 +28,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	if diags.HasErrors() {
 		return nil, vendorapi.Invalid(diags)
 	}
-	refs, err := readReferences(s.refs)
+	refs, err := readReferences(s.refs, s.model != nil && s.model.URLRefs)
 	if err != nil {
 		return nil, err
 	}

@@ -268,10 +268,6 @@ func (s *spec) checkReferences(d *sdk.Diagnostics) {
 			"%s takes at most %d reference image(s); this image has %d.%s", m.ID, m.MaxReferences, len(s.refs), refHint(m)))
 	}
 	for i, r := range s.refs {
-		if r.Kind == "url" && !m.URLRefs {
-			*d = append(*d, sdk.Errorf("references", fmt.Sprintf("%s takes no URL references", m.ID),
-				"Reference %d (%s) is a URL; %s takes its reference (image_prompt) as image bytes. Save the image into the project and reference its path.", i+1, r.Name, m.ID))
-		}
 		if r.MediaType != "" && r.MediaType != "image/png" && r.MediaType != "image/jpeg" && r.MediaType != "image/webp" {
 			*d = append(*d, sdk.Errorf("references", "Unsupported reference image type",
 				"Reference %d (%s) is %s; BFL takes PNG, JPEG or WebP.", i+1, r.Name, r.MediaType))

@@ -176,9 +176,6 @@ func (s *spec) checkReferences() sdk.Diagnostics {
 	for i, r := range s.refs {
 		name := fmt.Sprintf("Reference %d (%s)", i+1, r.Name)
 		switch {
-		case r.Kind == "url":
-			diags = append(diags, sdk.Errorf("references", "URL references are not supported by the gemini provider",
-				"%s is a URL. Gemini takes the image's bytes inline: save it into the project and reference its path.", name))
 		case r.MediaType != "" && !slices.Contains([]string{"image/png", "image/jpeg", "image/webp"}, r.MediaType):
 			diags = append(diags, sdk.Errorf("references", "Unsupported reference image type", "%s is %s; Gemini takes image/png, image/jpeg or image/webp here.", name, r.MediaType))
 		}

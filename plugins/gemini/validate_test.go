@@ -29,8 +29,7 @@ func TestValidateImage(t *testing.T) {
 		{"preview alias", newRequest(t, "prompt", "x", "model", "gemini-3-pro-image-preview"), []diag{{"warning", "model", "gemini-3-pro-image-preview is an old name"}}},
 		{"unknown model passes with a warning", newRequest(t, "prompt", "x", "model", "gemini-4-image", "aspect_ratio", "7:5"), []diag{{"warning", "model", "Unknown Gemini model"}}},
 		{"unknown model, bad ratio", newRequest(t, "prompt", "x", "model", "gemini-4-image", "aspect_ratio", "wide"), []diag{{"warning", "model", "Unknown Gemini model"}, {"error", "aspect_ratio", "Invalid aspect_ratio"}}},
-		{"URL reference", withRefs(newRequest(t, "prompt", "x"), sdk.NewReference("url", "https://example.com/a.png", "", "image/png", 10, nil)),
-			[]diag{{"error", "references", "URL references are not supported by the gemini provider"}}},
+		{"URL reference (its fetched bytes are sent inline)", withRefs(newRequest(t, "prompt", "x"), sdk.NewReference("url", "https://example.com/a.png", "", "image/png", 10, nil)), nil},
 		{"15 references", withRefs(newRequest(t, "prompt", "x"), manyRefs(15, 1000)...), []diag{{"error", "references", "Too many references for gemini-nano-banana-2.1"}}},
 		{"references too large", withRefs(newRequest(t, "prompt", "x"), manyRefs(4, 5<<20)...), []diag{{"warning", "references", "References may be too large for one Gemini request"}}},
 	}

@@ -210,9 +210,6 @@ func (s *spec) checkReference(req *sdk.Request) sdk.Diagnostics {
 func checkRefImage(r sdk.Reference) sdk.Diagnostics {
 	name := fmt.Sprintf("The reference (%s)", r.Name)
 	switch {
-	case r.Kind == "url":
-		return sdk.Diagnostics{sdk.Errorf("references", "URL references are not supported by the stability provider",
-			"%s is a URL. Stability takes an uploaded file: save the image into the project and reference its path.", name)}
 	case r.MediaType != "" && !slices.Contains([]string{"image/png", "image/jpeg", "image/webp"}, r.MediaType):
 		return sdk.Diagnostics{sdk.Errorf("references", "Unsupported reference image type", "%s is %s; Stability takes PNG, JPEG or WebP.", name, r.MediaType)}
 	case r.Width == 0 || r.Height == 0:

@@ -40,8 +40,7 @@ func TestValidateImage(t *testing.T) {
 		{"strength without reference", newRequest(t, "prompt", "x", "model", "ultra", "strength", 0.5), []diag{{"error", "strength", "strength needs a reference image"}}},
 		{"strength above 1", withRefs(newRequest(t, "prompt", "x", "model", "ultra", "strength", 1.5), ref(512, 512)), []diag{{"error", "strength", "Invalid strength"}}},
 		{"small reference warns", withRefs(newRequest(t, "prompt", "x", "model", "ultra", "strength", 0.5), ref(48, 48)), []diag{{"warning", "references", "Stability may reject this reference image"}}},
-		{"URL reference", withRefs(newRequest(t, "prompt", "x", "model", "ultra", "strength", 0.5), sdk.NewReference("url", "https://x/a.png", "", "image/png", 1, nil)),
-			[]diag{{"error", "references", "URL references are not supported by the stability provider"}}},
+		{"URL reference (its fetched bytes are uploaded)", withRefs(newRequest(t, "prompt", "x", "model", "ultra", "strength", 0.5), sdk.NewReference("url", "https://x/a.png", "", "image/png", 1, nil)), nil},
 		{"unknown model", newRequest(t, "prompt", "x", "model", "sd4-large"), []diag{{"warning", "model", "Unknown Stability model"}}},
 		{"unknown strength at plan time", withRefs(newRequest(t, "prompt", "x", "model", "ultra", "strength", cty.UnknownVal(cty.Number)), ref(512, 512)), nil},
 	}
