@@ -209,7 +209,8 @@ func (s *server) sendImage(stream pb.Provider_GenerateServer, r io.Reader, media
 	defer s.guard("reading Response.Image", &err)
 	first := true
 	for {
-		buf := make([]byte, pb.ChunkSize)
+		// A fresh buffer per message: gRPC may hold on to a sent message.
+		buf := chunkBuffer(r)
 		n, rerr := io.ReadFull(r, buf)
 		if n > 0 {
 			if first && *mediaType == "" {
@@ -228,4 +229,14 @@ func (s *server) sendImage(stream pb.Provider_GenerateServer, r io.Reader, media
 			return out, rerr
 		}
 	}
+}
+
+// chunkBuffer returns the buffer for r's next chunk: pb.ChunkSize, or what
+// is left when r says (a bytes.Reader over a small image would otherwise
+// cost a quarter-megabyte buffer to allocate and clear).
+func chunkBuffer(r io.Reader) []byte {
+	if l, ok := r.(interface{ Len() int }); ok {
+		return make([]byte, max(min(l.Len(), pb.ChunkSize), 1))
+	}
+	return make([]byte, pb.ChunkSize)
 }

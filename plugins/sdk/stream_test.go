@@ -154,6 +154,40 @@ func pngBytes(t *testing.T, w, h int) []byte {
 	return buf.Bytes()
 }
 
+// The image arrives whole in as few chunks as pb.ChunkSize allows, whether
+// or not its reader tells its length.
+func TestGenerateChunksImages(t *testing.T) {
+	for _, size := range []int{1, 4000, pb.ChunkSize, pb.ChunkSize + 1, 2*pb.ChunkSize + 5} {
+		img := make([]byte, size)
+		rand.Read(img)
+		readers := map[string]func() io.Reader{
+			"bytes.Reader":     func() io.Reader { return bytes.NewReader(img) },
+			"reader of no len": func() io.Reader { return io.MultiReader(bytes.NewReader(img)) },
+		}
+		for name, reader := range readers {
+			t.Run(fmt.Sprintf("%s of %d bytes", name, size), func(t *testing.T) {
+				srv, _ := newTestServer(t, func(context.Context, *Request) (*Response, error) {
+					return &Response{Image: reader(), MediaType: "image/png"}, nil
+				})
+				stream := &fakeStream{ctx: t.Context(), in: []*pb.Generate_ClientMessage{header(), end}}
+				if err := srv.Generate(stream); err != nil {
+					t.Fatal(err)
+				}
+				var got []byte
+				for _, m := range stream.sent[:len(stream.sent)-1] {
+					got = append(got, m.GetImageChunk().GetData()...)
+				}
+				if want := (size + pb.ChunkSize - 1) / pb.ChunkSize; len(stream.sent)-1 != want {
+					t.Errorf("sent %d chunks, want %d", len(stream.sent)-1, want)
+				}
+				if !bytes.Equal(got, img) || stream.sent[len(stream.sent)-1].GetResult() == nil {
+					t.Errorf("got %d bytes and then %v, want the %d bytes and the result", len(got), stream.sent[len(stream.sent)-1], size)
+				}
+			})
+		}
+	}
+}
+
 // A request without reference bytes, the common case, is served without
 // touching the spool directory: it works even where no file can be
 // created, and each call decodes its own attributes. A reference with
