@@ -80,8 +80,7 @@ when the plan exceeds the budget; comment only says so).`,
 		},
 	}
 	f.configFlags.register(cmd.Flags())
-	cmd.Flags().StringArrayVar(&f.targets, "target", nil, "plan only this image and what it depends on (repeatable)")
-	cmd.Flags().StringArrayVar(&f.replace, "replace", nil, "regenerate this image even if unchanged (repeatable)")
+	f.registerSelection(cmd.Flags())
 	cmd.Flags().Float64Var(&f.maxCost, "max-cost", 0, "say whether the estimate is within this budget, in US dollars")
 	cf.register(cmd.Flags())
 	return cmd

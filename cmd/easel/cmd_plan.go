@@ -31,13 +31,19 @@ type planFlags struct {
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
 	f.configFlags.register(fs)
+	f.registerSelection(fs)
+	fs.BoolVar(&f.json, "json", false, "machine-readable output: one JSON object per line")
+	fs.Float64Var(&f.maxCost, "max-cost", 0, "fail when the estimated cost exceeds this many US dollars (overrides easel { budget })")
+	fs.StringVar(&f.lockfile, "lockfile", lockfileUpdate, `"readonly" fails when easel.lock.hcl would change (for CI)`)
+}
+
+// registerSelection registers the flags that decide what a plan covers,
+// shared by every command that plans: plan, apply, comment and report.
+func (f *planFlags) registerSelection(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.targets, "target", nil, "plan only this image and what it depends on (repeatable)")
 	fs.StringArrayVar(&f.replace, "replace", nil, "regenerate this image even if unchanged (repeatable)")
 	fs.StringArrayVar(&f.exclude, "exclude", nil, `leave out images matching this address or glob, such as 'image.social["*"]', and what depends on them (repeatable)`)
 	fs.BoolVar(&f.keepOrphans, "keep-orphans", false, "for images no longer configured, remove the lockfile entry but keep the file")
-	fs.BoolVar(&f.json, "json", false, "machine-readable output: one JSON object per line")
-	fs.Float64Var(&f.maxCost, "max-cost", 0, "fail when the estimated cost exceeds this many US dollars (overrides easel { budget })")
-	fs.StringVar(&f.lockfile, "lockfile", lockfileUpdate, `"readonly" fails when easel.lock.hcl would change (for CI)`)
 	fs.BoolVar(&f.refresh, "refresh", false, "fetch every https:// reference now and plan a regeneration where its content changed since the lockfile pinned it")
 }
 

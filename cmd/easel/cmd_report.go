@@ -49,8 +49,7 @@ project beside it).`,
 		},
 	}
 	f.configFlags.register(cmd.Flags())
-	cmd.Flags().StringArrayVar(&f.targets, "target", nil, "plan only this image and what it depends on (repeatable)")
-	cmd.Flags().StringArrayVar(&f.replace, "replace", nil, "regenerate this image even if unchanged (repeatable)")
+	f.registerSelection(cmd.Flags())
 	cmd.Flags().StringVar(&f.out, "out", "easel-report.html", "write the report to this file")
 	cmd.Flags().BoolVar(&f.lastApply, "last-apply", false, "report on the last apply instead of a plan")
 	cmd.Flags().BoolVar(&f.link, "link", false, "link images relative to the report instead of embedding them")
