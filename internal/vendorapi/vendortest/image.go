@@ -1,0 +1,94 @@
+package vendortest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"image"
+	"image/color"
+	"io"
+	"testing"
+
+	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/plugins/sdk"
+)
+
+// Image is a real, opaque w x h image in format ("png", "jpeg", "webp"):
+// a gradient, so that its pixels differ and a damaged file shows.
+func Image(t testing.TB, format string, w, h int) []byte {
+	t.Helper()
+	m := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			m.SetNRGBA(x, y, color.NRGBA{uint8(x), uint8(y), 200, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := imagefmt.Encode(&buf, m, format, 0); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// FileRef is a project file reference holding data, with its SHA-256 and
+// the media type easel gave it ("" when easel did not know it). Its
+// dimensions are unset, as when easel could not read them: see Sized and
+// Measured.
+func FileRef(name, mediaType string, data []byte) sdk.Reference {
+	return ref("file", name, mediaType, data)
+}
+
+// ImageRef is another image's output as a reference: easel gives no media
+// type.
+func ImageRef(address string, data []byte) sdk.Reference { return ref("image", address, "", data) }
+
+func ref(kind, name, mediaType string, data []byte) sdk.Reference {
+	sum := sha256.Sum256(data)
+	return sdk.NewReference(kind, name, hex.EncodeToString(sum[:]), mediaType, int64(len(data)),
+		func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+}
+
+// PlanRef is a file reference as validation and estimates see it: a size
+// and a media type, no bytes.
+func PlanRef(name, mediaType string, size int64) sdk.Reference {
+	return sdk.NewReference("file", name, "", mediaType, size, nil)
+}
+
+// URLRef is a URL reference.
+func URLRef(u string) sdk.Reference { return sdk.NewReference("url", u, "", "", 0, nil) }
+
+// Sized gives r the dimensions easel read from it.
+func Sized(r sdk.Reference, w, h int) sdk.Reference {
+	r.Width, r.Height = w, h
+	return r
+}
+
+// Measured gives r the dimensions its bytes' header says, as easel does
+// for a file it can read; r is unchanged when it has no readable image.
+func Measured(r sdk.Reference) sdk.Reference {
+	rc, err := r.Open()
+	if err != nil {
+		return r
+	}
+	defer rc.Close()
+	if _, w, h, err := imagefmt.Sniff(rc); err == nil {
+		r.Width, r.Height = w, h
+	}
+	return r
+}
+
+// WithRefs sets req's references and returns req.
+func WithRefs(req *sdk.Request, refs ...sdk.Reference) *sdk.Request {
+	req.References = refs
+	return req
+}
+
+// ReadImage reads a response's image.
+func ReadImage(t testing.TB, r *sdk.Response) []byte {
+	t.Helper()
+	data, err := io.ReadAll(r.Image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
