@@ -51,8 +51,8 @@ func TestGenerate(t *testing.T) {
 	if resp.CostUSD == nil || math.Abs(*resp.CostUSD-want) > 1e-12 {
 		t.Errorf("CostUSD = %v, want %v", resp.CostUSD, want)
 	}
-	if resp.BilledRetries != 0 || len(h.sleep.recorded()) != 0 {
-		t.Errorf("a clean call retried: %d billed, waits %v", resp.BilledRetries, h.sleep.recorded())
+	if resp.BilledRetries != 0 || len(h.clock.Sleeps()) != 0 {
+		t.Errorf("a clean call retried: %d billed, waits %v", resp.BilledRetries, h.clock.Sleeps())
 	}
 }
 
@@ -178,7 +178,7 @@ func TestRateLimitBurstEndsInSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waits := h.sleep.recorded()
+	waits := h.clock.Sleeps()
 	if len(waits) != 3 {
 		t.Fatalf("waited %v, want three waits", waits)
 	}
@@ -216,7 +216,7 @@ func TestInsufficientQuotaStopsCalls(t *testing.T) {
 	if n := h.fake.Stats().Generations; n != 1 {
 		t.Errorf("%d calls reached the API, want 1: quota must stop further calls", n)
 	}
-	if len(h.sleep.recorded()) != 0 {
+	if len(h.clock.Sleeps()) != 0 {
 		t.Error("insufficient_quota was retried")
 	}
 }

@@ -1,164 +1,52 @@
 package openai
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"image"
-	"image/color"
-	"image/jpeg"
-	"image/png"
-	"io"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/easelhq/easel/internal/fakeapi"
-	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/internal/vendorapi/vendortest"
 	"github.com/easelhq/easel/plugins/sdk"
-	"github.com/zclconf/go-cty/cty"
 )
 
 const testKey = "sk-proj-TESTKEY0123456789abcdefXYZ"
 
 // today is the date the tests run the lifecycle at.
-var today = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+var today = vendortest.Day()
 
-// newRequest builds an image request the way easel does: every schema
-// attribute present, defaults applied, null where unset. kv holds
-// attribute names and values (string, int or cty.Value); "output" sets
-// the output path and so the format.
+// newRequest builds an image request the way easel does (see
+// vendortest.Request); "output" sets the output path and so the format.
 func newRequest(t testing.TB, kv ...any) *sdk.Request {
 	t.Helper()
-	given := map[string]cty.Value{}
-	req := &sdk.Request{Address: "image.test", OutputPath: "out.png", Format: "png", SpecHash: "sha256:00"}
-	for i := 0; i+1 < len(kv); i += 2 {
-		name := kv[i].(string)
-		if name == "output" {
-			req.OutputPath = kv[i+1].(string)
-			req.Format, _ = imagefmt.FormatFromPath(req.OutputPath)
-			continue
-		}
-		given[name] = toCty(t, kv[i+1])
-	}
-	vals := map[string]cty.Value{}
-	for _, a := range imageAttrs() {
-		switch v, ok := given[a.Name]; {
-		case ok:
-			vals[a.Name] = v
-			delete(given, a.Name)
-		case a.Default != cty.NilVal:
-			vals[a.Name] = a.Default
-		default:
-			vals[a.Name] = cty.NullVal(a.Type)
-		}
-	}
-	if len(given) > 0 {
-		t.Fatalf("newRequest: unknown attributes %v", given)
-	}
-	req.Values = cty.ObjectVal(vals)
-	return req
+	return vendortest.Request(t, imageAttrs(), kv...)
 }
 
 func withRefs(req *sdk.Request, refs ...sdk.Reference) *sdk.Request {
-	req.References = refs
-	return req
-}
-
-func toCty(t testing.TB, v any) cty.Value {
-	switch v := v.(type) {
-	case string:
-		return cty.StringVal(v)
-	case int:
-		return cty.NumberIntVal(int64(v))
-	case float64:
-		return cty.NumberFloatVal(v)
-	case cty.Value:
-		return v
-	}
-	t.Fatalf("toCty: %T", v)
-	return cty.NilVal
+	return vendortest.WithRefs(req, refs...)
 }
 
 // providerConfig builds a provider block's value with defaults applied.
 func providerConfig(kv ...any) sdk.Config {
-	given := map[string]any{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		given[kv[i].(string)] = kv[i+1]
-	}
-	vals := map[string]cty.Value{}
-	for _, a := range providerAttrs() {
-		switch v, ok := given[a.Name]; {
-		case ok:
-			vals[a.Name] = toCty(nil, v)
-		case a.Default != cty.NilVal:
-			vals[a.Name] = a.Default
-		default:
-			vals[a.Name] = cty.NullVal(a.Type)
-		}
-	}
-	return sdk.Config{Values: cty.ObjectVal(vals)}
+	return vendortest.Config(providerAttrs(), vendortest.Pairs(kv...))
 }
 
-// imageBytes returns a real w x h image.
 func imageBytes(t testing.TB, format string, w, h int) []byte {
-	t.Helper()
-	m := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			m.SetNRGBA(x, y, color.NRGBA{uint8(x), uint8(y), 200, 255})
-		}
-	}
-	var buf bytes.Buffer
-	if err := imagefmt.Encode(&buf, m, format, 0); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return vendortest.Image(t, format, w, h)
 }
+func pngBytes(t testing.TB, w, h int) []byte  { return vendortest.Image(t, "png", w, h) }
+func jpegBytes(t testing.TB, w, h int) []byte { return vendortest.Image(t, "jpeg", w, h) }
 
-func pngBytes(t testing.TB, w, h int) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, w, h))); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func jpegBytes(t testing.TB, w, h int) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h)), nil); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// fileRef is a file reference holding data.
 func fileRef(name, mediaType string, data []byte) sdk.Reference {
-	sum := sha256.Sum256(data)
-	return sdk.NewReference("file", name, hex.EncodeToString(sum[:]), mediaType, int64(len(data)),
-		func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	return vendortest.FileRef(name, mediaType, data)
 }
 
-// imageRef is another image's output, whose media type is not given.
-func imageRef(address string, data []byte) sdk.Reference {
-	sum := sha256.Sum256(data)
-	return sdk.NewReference("image", address, hex.EncodeToString(sum[:]), "", int64(len(data)),
-		func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
-}
+func imageRef(address string, data []byte) sdk.Reference { return vendortest.ImageRef(address, data) }
 
-// planRef is a reference as validation sees it: no bytes.
 func planRef(name, mediaType string, size int64) sdk.Reference {
-	return sdk.NewReference("file", name, "", mediaType, size, nil)
+	return vendortest.PlanRef(name, mediaType, size)
 }
 
-// sized gives a reference the dimensions easel read from it.
-func sized(r sdk.Reference, w, h int) sdk.Reference {
-	r.Width, r.Height = w, h
-	return r
-}
+func sized(r sdk.Reference, w, h int) sdk.Reference { return vendortest.Sized(r, w, h) }
 
 // withMask hands req the mask file the way easel does for the mask
 // attribute.
@@ -167,30 +55,12 @@ func withMask(req *sdk.Request, mask sdk.Reference) *sdk.Request {
 	return req
 }
 
-// sleeper records the waits the provider asks for instead of waiting.
-type sleeper struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleeper) recorded() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
-}
-
-// harness is a provider configured against a fake OpenAI server.
+// harness is a provider configured against a fake OpenAI server, on a
+// fake clock.
 type harness struct {
 	p     *Provider
 	fake  *fakeapi.OpenAI
-	sleep *sleeper
+	clock *vendortest.Clock
 }
 
 // newHarness starts a fake with cfg (its key set to testKey) and a
@@ -198,17 +68,10 @@ type harness struct {
 func newHarness(t testing.TB, cfg fakeapi.Config, settings ...any) *harness {
 	t.Helper()
 	cfg.APIKey = testKey
-	h := &harness{fake: fakeapi.NewOpenAI(cfg), sleep: &sleeper{}}
-	url := h.fake.Start(t)
-	h.p = NewWithOptions(Options{
-		Getenv: func(k string) string { return map[string]string{"OPENAI_API_KEY": testKey}[k] },
-		Now:    func() time.Time { return today },
-		Sleep:  h.sleep.sleep,
-		Jitter: func() float64 { return 0.5 },
-	})
-	if diags := h.p.Configure(context.Background(), providerConfig(append([]any{"base_url", url}, settings...)...)); diags.HasErrors() {
-		t.Fatalf("Configure: %v", diags)
-	}
+	h := &harness{clock: vendortest.NewClock(today)}
+	h.p = NewWithOptions(Options{Getenv: vendortest.Getenv(map[string]string{"OPENAI_API_KEY": testKey}),
+		Now: h.clock.Now, Sleep: h.clock.Sleep, Jitter: func() float64 { return 0.5 }})
+	h.fake = vendortest.Serve(t, h.p, providerAttrs(), fakeapi.NewOpenAI(cfg), vendortest.Pairs(settings...))
 	return h
 }
 
@@ -219,9 +82,5 @@ func (h *harness) generate(t testing.TB, req *sdk.Request) (*sdk.Response, []byt
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := io.ReadAll(resp.Image)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, data, nil
+	return resp, vendortest.ReadImage(t, resp), nil
 }
