@@ -7,7 +7,8 @@
 //
 // It knows nothing of HCL, providers, the engine or the plugin protocol, and
 // it does not rely on the image package's global format registry: Decode
-// chooses a decoder by magic bytes itself. Its API is internal to easel and
+// chooses a decoder by magic bytes itself. Decoded JPEGs are turned upright
+// by their EXIF orientation, and Sniff reports the upright dimensions. Its API is internal to easel and
 // may change.
 //
 // WebP goes through github.com/gen2brain/webp, which runs libwebp compiled

@@ -24,36 +24,62 @@ var (
 const maxMagic = 12
 
 // Sniff reads only an image's header from r and returns its format, told by
-// magic bytes, and its dimensions. It does not read or check the pixel
-// data: Decode does. For JPEG the header runs up to the frame header, past
-// any metadata segments (EXIF, ICC profiles).
+// magic bytes, and its dimensions as viewers show it: a JPEG whose EXIF
+// orientation turns it a quarter reports them swapped, as Decode returns
+// it. It does not read or check the pixel data: Decode does. For JPEG the
+// header runs up to the frame header, past any metadata segments (EXIF,
+// ICC profiles).
 func Sniff(r io.Reader) (format string, width, height int, err error) {
+	h, err := sniff(r)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	w, ht := h.width, h.height
+	if h.orientation.swapsAxes() {
+		w, ht = ht, w
+	}
+	return h.format, w, ht, nil
+}
+
+// header is what sniff reads: the stored dimensions, before orientation.
+type header struct {
+	format        string
+	width, height int
+	orientation   orientation
+}
+
+func sniff(r io.Reader) (header, error) {
+	var (
+		format        string
+		width, height int
+		o             = upright
+	)
 	head := make([]byte, maxMagic)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		if errors.Is(err, io.EOF) {
-			return "", 0, 0, fmt.Errorf("sniffing image: empty data: %w", ErrUnknownFormat)
+			return header{}, fmt.Errorf("sniffing image: empty data: %w", ErrUnknownFormat)
 		}
-		return "", 0, 0, fmt.Errorf("sniffing image: %w", err)
+		return header{}, fmt.Errorf("sniffing image: %w", err)
 	}
 	head = head[:n]
 	format, err = magic(head)
 	if err != nil {
-		return "", 0, 0, fmt.Errorf("sniffing image: %w", err)
+		return header{}, fmt.Errorf("sniffing image: %w", err)
 	}
 	rest := io.MultiReader(bytes.NewReader(head), r)
 	switch format {
 	case PNG:
 		width, height, err = sniffPNG(rest)
 	case JPEG:
-		width, height, err = sniffJPEG(rest)
+		width, height, o, err = sniffJPEG(rest)
 	default:
 		width, height, err = sniffWebP(rest)
 	}
 	if err != nil {
-		return "", 0, 0, fmt.Errorf("sniffing %s: %w", format, err)
+		return header{}, fmt.Errorf("sniffing %s: %w", format, err)
 	}
-	return format, width, height, nil
+	return header{format: format, width: width, height: height, orientation: o}, nil
 }
 
 // magic tells the format from the first bytes. A prefix too short to hold

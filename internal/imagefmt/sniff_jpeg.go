@@ -1,6 +1,7 @@
 package imagefmt
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,32 +13,60 @@ import (
 const maxJPEGSegments = 1024
 
 // sniffJPEG walks the segments after SOI until a start-of-frame marker,
-// whose payload holds the dimensions. Metadata segments are skipped without
-// being kept.
-func sniffJPEG(r io.Reader) (int, int, error) {
+// whose payload holds the dimensions. The first EXIF segment is read for
+// the orientation; other metadata segments are skipped without being kept.
+func sniffJPEG(r io.Reader) (int, int, orientation, error) {
 	br := exactReader{r: r}
 	var soi [2]byte
 	if err := readHeader(br, soi[:]); err != nil {
-		return 0, 0, err
+		return 0, 0, upright, err
 	}
+	o, exifSeen := upright, false
 	for range maxJPEGSegments {
 		marker, err := nextMarker(br)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, upright, err
 		}
 		switch {
 		case isSOF(marker):
-			return jpegFrame(br)
+			w, h, err := jpegFrame(br)
+			return w, h, o, err
 		case marker == 0xd8, marker == 0xd9, marker == 0xda:
-			return 0, 0, fmt.Errorf("marker %#x before the frame header", marker)
+			return 0, 0, upright, fmt.Errorf("marker %#x before the frame header", marker)
 		case marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7):
 			continue // standalone markers carry no length
+		case marker == 0xe1 && !exifSeen:
+			seg, err := readSegment(br)
+			if err != nil {
+				return 0, 0, upright, err
+			}
+			if tiff, ok := bytes.CutPrefix(seg, []byte("Exif\x00\x00")); ok {
+				o, exifSeen = exifOrientation(tiff), true
+			}
+			continue
 		}
 		if err := skipSegment(br); err != nil {
-			return 0, 0, err
+			return 0, 0, upright, err
 		}
 	}
-	return 0, 0, errors.New("no frame header in the first segments")
+	return 0, 0, upright, errors.New("no frame header in the first segments")
+}
+
+// readSegment reads a segment's payload (at most 64 KiB, the format's limit).
+func readSegment(br exactReader) ([]byte, error) {
+	var l [2]byte
+	if err := readHeader(br, l[:]); err != nil {
+		return nil, err
+	}
+	n := int(binary.BigEndian.Uint16(l[:]))
+	if n < 2 {
+		return nil, fmt.Errorf("segment length %d is invalid", n)
+	}
+	seg := make([]byte, n-2)
+	if _, err := io.ReadFull(br, seg); err != nil {
+		return nil, truncated(err)
+	}
+	return seg, nil
 }
 
 // nextMarker reads a 0xFF byte, skips fill bytes, and returns the marker.

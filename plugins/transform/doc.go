@@ -17,7 +17,9 @@
 //
 // Every output is re-encoded, so the source's metadata (EXIF, XMP, ICC
 // profiles) is always dropped: strip_metadata = false is not supported and
-// only warns. EXIF orientation is not applied.
+// only warns. A JPEG source's EXIF orientation is applied first (by
+// imagefmt.Decode), so a phone photo stored sideways comes out upright, as
+// viewers show it. ICC profiles are not converted: pixels are taken as sRGB.
 //
 // It is written on plugins/sdk like any third-party provider and knows
 // nothing of the engine, HCL or the plugin protocol. Its attributes are a

@@ -324,3 +324,21 @@ func TestSchema(t *testing.T) {
 		t.Errorf("attributes and NoHash (-want +got):\n%s", diff)
 	}
 }
+
+// TestPhotoIsTurnedUpright checks a phone photo stored sideways, with an
+// EXIF orientation of 6 (turn clockwise to view), comes out as viewers
+// show it: the stored left column on top.
+func TestPhotoIsTurnedUpright(t *testing.T) {
+	stored := encode(t, thirds(300, 100), imagefmt.JPEG)
+	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00")
+	app1 := append([]byte{0xff, 0xe1, 0x00, byte(2 + 6 + len(tiff))}, append([]byte("Exif\x00\x00"), tiff...)...)
+	photo := append(append(bytes.Clone(stored[:2]), app1...), stored[2:]...)
+
+	img, _, _ := generate(t, newRequest("out.png", attrs("resize", "50x150"), source(photo)))
+	if b := img.Bounds(); b.Dx() != 50 || b.Dy() != 150 {
+		t.Fatalf("output %dx%d; want 50x150 (upright, not stretched)", b.Dx(), b.Dy())
+	}
+	assertColour(t, img, 25, 5, red, 24)
+	assertColour(t, img, 25, 75, green, 24)
+	assertColour(t, img, 25, 144, blue, 24)
+}
