@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/textproto"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -102,7 +103,7 @@ func referenceUploads(s *spec) ([]upload, error) {
 		if i == 0 {
 			s.refWidth, s.refHeight = w, h
 		}
-		ups = append(ups, upload{field: field, filename: partName(r.Name, r.Kind == "file", format), mediaType: imagefmt.MediaType(format), size: r.Size, open: r.Open})
+		ups = append(ups, upload{field: field, filename: partName(uploadName(r), r.Kind != "image", format), mediaType: imagefmt.MediaType(format), size: r.Size, open: r.Open})
 	}
 	return ups, nil
 }
@@ -151,6 +152,18 @@ func maskUpload(s *spec) (upload, error) {
 
 // partName is a safe file name for a part: a file's base name, or an
 // image's address, with the extension its format has.
+// uploadName is what a reference's part is named after: its path, or for
+// a URL the path of the URL alone (never its query, which may be signed).
+func uploadName(r sdk.Reference) string {
+	if r.Kind != "url" {
+		return r.Name
+	}
+	if u, err := url.Parse(r.Name); err == nil {
+		return u.Path
+	}
+	return ""
+}
+
 func partName(name string, isFile bool, format string) string {
 	base := name
 	if isFile {

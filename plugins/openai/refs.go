@@ -48,9 +48,6 @@ func (s *spec) checkReference(i int, r sdk.Reference) sdk.Diagnostics {
 		limit = maxMaskBytes
 	}
 	switch {
-	case r.Kind == "url":
-		return sdk.Diagnostics{sdk.Errorf("references", "URL references are not supported by the openai provider",
-			"%s is a URL. OpenAI takes uploaded files here: save the image into the project and reference its path.", name)}
 	case r.MediaType != "" && !acceptedMediaType(r.MediaType):
 		return sdk.Diagnostics{sdk.Errorf("references", "Unsupported reference image type",
 			"%s is %s; OpenAI takes %s.", name, r.MediaType, refMediaTypes)}
