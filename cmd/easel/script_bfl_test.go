@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -12,7 +11,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// fakeBFL is the "fakebfl" script command:
+// fakeBFL is the "fakebfl" script command (see fakeAPI; calls counts
+// POST submissions and GET polls):
 //
 //	fakebfl start [-key K] [-pending-polls N] [-never-ready] [-moderation-word W]
 //	              [-content-moderation-word W] [-rate-limit-first N] [-retry-after D]
@@ -20,39 +20,18 @@ import (
 //	              [-garbage-first N] [-out-of-credits] [-result-ttl D]
 //	fakebfl calls [-method POST|GET] [-status CODE] N
 //	fakebfl received
-//
-// start serves a fake BFL API until the script ends and sets
-// $FAKEBFL_URL; calls checks how many requests it answered (POST:
-// submissions, GET: polls); received prints one line per request.
 type fakeBFL struct {
-	scriptFakes[*fakeapi.BFL]
+	scriptFakes[*fakeapi.BFL, fakeapi.BFLReceived]
 }
 
-func newFakeBFL() *fakeBFL {
-	return &fakeBFL{scriptFakes[*fakeapi.BFL]{name: "fakebfl", env: "FAKEBFL_URL"}}
-}
+func newFakeBFL() *fakeBFL { return &fakeBFL{} }
 
 func (f *fakeBFL) command(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) == 0 {
-		ts.Fatalf("usage: fakebfl start|calls|received ...")
-	}
-	switch args[0] {
-	case "start":
-		cfg, err := parseBFLFlags(args[1:], ts.Stderr())
-		if neg || err != nil {
-			ts.Fatalf("fakebfl start: %v", err)
-		}
-		f.start(ts, fakeapi.NewBFL(cfg))
-	case "calls":
-		countCalls(ts, neg, "fakebfl", args[1:], f.running(ts).Received(),
-			func(r fakeapi.BFLReceived) string { return r.Method }, func(r fakeapi.BFLReceived) int { return r.Status })
-	case "received":
-		for _, r := range f.running(ts).Received() {
-			fmt.Fprintln(ts.Stdout(), bflLine(r))
-		}
-	default:
-		ts.Fatalf("fakebfl: unknown subcommand %q", args[0])
-	}
+	f.run(ts, neg, args, fakeAPI[*fakeapi.BFL, fakeapi.BFLReceived]{name: "fakebfl", env: "FAKEBFL_URL",
+		newFake: fromFlags(parseBFLFlags, fakeapi.NewBFL), filter: "method", filterValues: "POST|GET",
+		filterOf: func(r fakeapi.BFLReceived) string { return r.Method },
+		status:   func(r fakeapi.BFLReceived) int { return r.Status },
+		line:     bflLine})
 }
 
 // bflLine is one request: "POST 200 flux-2-pro prompt=... images=input_image:image/png:64x64 k=v"
@@ -64,11 +43,7 @@ func bflLine(r fakeapi.BFLReceived) string {
 	}
 	parts = append(parts, "prompt="+strconv.Quote(r.Prompt))
 	if len(r.Images) > 0 {
-		var imgs []string
-		for _, u := range r.Images {
-			imgs = append(imgs, fmt.Sprintf("%s:%s:%dx%d", u.Param, u.ContentType, u.Width, u.Height))
-		}
-		parts = append(parts, "images="+strings.Join(imgs, ","))
+		parts = append(parts, "images="+uploads(r.Images))
 	}
 	return strings.Join(append(parts, params(r.Params)...), " ")
 }

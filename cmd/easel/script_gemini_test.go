@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -12,7 +11,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// fakeGemini is the "fakegemini" script command:
+// fakeGemini is the "fakegemini" script command (see fakeAPI):
 //
 //	fakegemini start [-key K] [-latency D] [-safety-word W] [-safety-reason R] [-block-word W]
 //	                 [-rate-limit-first N] [-retry-delay D] [-overloaded-first N]
@@ -20,39 +19,16 @@ import (
 //	                 [-output-mime image/png|image/jpeg] [-retired M,...]
 //	fakegemini calls [-status CODE] N
 //	fakegemini received
-//
-// start serves a fake Gemini API until the script ends and sets
-// $FAKEGEMINI_URL; calls checks how many requests it answered; received
-// prints one line per request, oldest first, for stdout checks.
 type fakeGemini struct {
-	scriptFakes[*fakeapi.Gemini]
+	scriptFakes[*fakeapi.Gemini, fakeapi.GeminiReceived]
 }
 
-func newFakeGemini() *fakeGemini {
-	return &fakeGemini{scriptFakes[*fakeapi.Gemini]{name: "fakegemini", env: "FAKEGEMINI_URL"}}
-}
+func newFakeGemini() *fakeGemini { return &fakeGemini{} }
 
 func (f *fakeGemini) command(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) == 0 {
-		ts.Fatalf("usage: fakegemini start|calls|received ...")
-	}
-	switch args[0] {
-	case "start":
-		cfg, err := parseGeminiFlags(args[1:], ts.Stderr())
-		if neg || err != nil {
-			ts.Fatalf("fakegemini start: %v", err)
-		}
-		f.start(ts, fakeapi.NewGemini(cfg))
-	case "calls":
-		countCalls(ts, neg, "fakegemini", args[1:], f.running(ts).Received(),
-			func(fakeapi.GeminiReceived) string { return "POST" }, func(r fakeapi.GeminiReceived) int { return r.Status })
-	case "received":
-		for _, r := range f.running(ts).Received() {
-			fmt.Fprintln(ts.Stdout(), geminiLine(r))
-		}
-	default:
-		ts.Fatalf("fakegemini: unknown subcommand %q", args[0])
-	}
+	f.run(ts, neg, args, fakeAPI[*fakeapi.Gemini, fakeapi.GeminiReceived]{name: "fakegemini", env: "FAKEGEMINI_URL",
+		newFake: fromFlags(parseGeminiFlags, fakeapi.NewGemini),
+		status:  func(r fakeapi.GeminiReceived) int { return r.Status }, line: geminiLine})
 }
 
 // geminiLine is one request: status, model, prompt, inline images, the
@@ -60,7 +36,7 @@ func (f *fakeGemini) command(ts *testscript.TestScript, neg bool, args []string)
 func geminiLine(r fakeapi.GeminiReceived) string {
 	parts := []string{strconv.Itoa(r.Status), r.Model, "prompt=" + strconv.Quote(r.Prompt)}
 	for _, u := range r.Images {
-		parts = append(parts, fmt.Sprintf("image=%s:%dx%d", u.ContentType, u.Width, u.Height))
+		parts = append(parts, "image="+upload(u))
 	}
 	opts := map[string]string{"modalities": strings.Join(r.ResponseModalities, ","), "aspectRatio": r.AspectRatio,
 		"imageSize": r.ImageSize, "personGeneration": r.PersonGeneration, "thinkingLevel": r.ThinkingLevel}

@@ -12,7 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// fakeOakgen is the "fakeoakgen" script command:
+// fakeOakgen is the "fakeoakgen" script command (see fakeAPI):
 //
 //	fakeoakgen start [-key K] [-latency D] [-moderation-word W] [-rate-limit-first N]
 //	                 [-retry-after D] [-server-error-first N] [-disconnect-first N]
@@ -20,47 +20,30 @@ import (
 //	                 [-async-polls N] [-reference-field F] [-reachable URL,...]
 //	fakeoakgen calls [-method POST|GET] [-status CODE] N
 //	fakeoakgen received
-//
-// start serves a fake Oakgen API until the script ends and sets
-// $FAKEOAKGEN_URL; calls checks how many requests it answered; received
-// prints one line per request, oldest first, for stdout checks.
 type fakeOakgen struct {
-	scriptFakes[*fakeapi.Oakgen]
+	scriptFakes[*fakeapi.Oakgen, fakeapi.OakgenReceived]
 }
 
-func newFakeOakgen() *fakeOakgen {
-	return &fakeOakgen{scriptFakes[*fakeapi.Oakgen]{name: "fakeoakgen", env: "FAKEOAKGEN_URL"}}
-}
+func newFakeOakgen() *fakeOakgen { return &fakeOakgen{} }
 
 func (f *fakeOakgen) command(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) == 0 {
-		ts.Fatalf("usage: fakeoakgen start|calls|received ...")
+	f.run(ts, neg, args, fakeAPI[*fakeapi.Oakgen, fakeapi.OakgenReceived]{name: "fakeoakgen", env: "FAKEOAKGEN_URL",
+		newFake: fromFlags(parseOakgenFlags, fakeapi.NewOakgen), filter: "method", filterValues: "POST|GET",
+		filterOf: func(r fakeapi.OakgenReceived) string { return r.Method },
+		status:   func(r fakeapi.OakgenReceived) int { return r.Status },
+		line:     oakgenLine})
+}
+
+// oakgenLine is one request: "POST 200 gpt-image-1 prompt=... refs=... k=v" or "GET 200".
+func oakgenLine(r fakeapi.OakgenReceived) string {
+	parts := []string{r.Method, strconv.Itoa(r.Status)}
+	if r.Method == "POST" {
+		parts = append(parts, r.Model, "prompt="+strconv.Quote(r.Prompt))
 	}
-	switch args[0] {
-	case "start":
-		cfg, err := parseOakgenFlags(args[1:], ts.Stderr())
-		if neg || err != nil {
-			ts.Fatalf("fakeoakgen start: %v", err)
-		}
-		f.start(ts, fakeapi.NewOakgen(cfg))
-	case "calls":
-		countCalls(ts, neg, "fakeoakgen", args[1:], f.running(ts).Received(),
-			func(r fakeapi.OakgenReceived) string { return r.Method }, func(r fakeapi.OakgenReceived) int { return r.Status })
-	case "received":
-		for _, r := range f.running(ts).Received() {
-			parts := []string{r.Method, strconv.Itoa(r.Status)}
-			if r.Method == "POST" {
-				parts = append(parts, r.Model, "prompt="+strconv.Quote(r.Prompt))
-			}
-			if len(r.References) > 0 {
-				parts = append(parts, "refs="+strings.Join(r.References, ","))
-			}
-			parts = append(parts, params(r.Params)...)
-			fmt.Fprintln(ts.Stdout(), strings.Join(parts, " "))
-		}
-	default:
-		ts.Fatalf("fakeoakgen: unknown subcommand %q", args[0])
+	if len(r.References) > 0 {
+		parts = append(parts, "refs="+strings.Join(r.References, ","))
 	}
+	return strings.Join(append(parts, params(r.Params)...), " ")
 }
 
 func parseOakgenFlags(args []string, stderr io.Writer) (fakeapi.OakgenConfig, error) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -12,51 +11,33 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// fakeStability is the "fakestab" script command:
+// fakeStability is the "fakestab" script command (see fakeAPI):
 //
 //	fakestab start [-key K] [-latency D] [-moderation-word W] [-filter-word W]
 //	               [-rate-limit-first N] [-retry-after D] [-server-error-first N]
 //	               [-disconnect-first N] [-garbage-first N] [-out-of-credits]
 //	fakestab calls [-status CODE] N
 //	fakestab received
-//
-// start serves a fake Stability API until the script ends and sets
-// $FAKESTABILITY_URL; calls checks how many requests it answered; received
-// prints one line per request, oldest first, for stdout checks.
 type fakeStability struct {
-	scriptFakes[*fakeapi.Stability]
+	scriptFakes[*fakeapi.Stability, fakeapi.StabilityReceived]
 }
 
-func newFakeStability() *fakeStability {
-	return &fakeStability{scriptFakes[*fakeapi.Stability]{name: "fakestab", env: "FAKESTABILITY_URL"}}
-}
+func newFakeStability() *fakeStability { return &fakeStability{} }
 
 func (f *fakeStability) command(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) == 0 {
-		ts.Fatalf("usage: fakestab start|calls|received ...")
+	f.run(ts, neg, args, fakeAPI[*fakeapi.Stability, fakeapi.StabilityReceived]{name: "fakestab", env: "FAKESTABILITY_URL",
+		newFake: fromFlags(parseStabilityFlags, fakeapi.NewStability),
+		status:  func(r fakeapi.StabilityReceived) int { return r.Status }, line: stabilityLine})
+}
+
+// stabilityLine is one request: status, endpoint, Accept, the fields and
+// the image sent.
+func stabilityLine(r fakeapi.StabilityReceived) string {
+	parts := append([]string{strconv.Itoa(r.Status), r.Endpoint, "accept=" + r.Accept}, params(r.Fields)...)
+	if r.Image != nil {
+		parts = append(parts, "image="+upload(*r.Image))
 	}
-	switch args[0] {
-	case "start":
-		cfg, err := parseStabilityFlags(args[1:], ts.Stderr())
-		if neg || err != nil {
-			ts.Fatalf("fakestab start: %v", err)
-		}
-		f.start(ts, fakeapi.NewStability(cfg))
-	case "calls":
-		countCalls(ts, neg, "fakestab", args[1:], f.running(ts).Received(),
-			func(fakeapi.StabilityReceived) string { return "POST" }, func(r fakeapi.StabilityReceived) int { return r.Status })
-	case "received":
-		for _, r := range f.running(ts).Received() {
-			parts := []string{strconv.Itoa(r.Status), r.Endpoint, "accept=" + r.Accept}
-			parts = append(parts, params(r.Fields)...)
-			if u := r.Image; u != nil {
-				parts = append(parts, fmt.Sprintf("image=%s:%dx%d", u.ContentType, u.Width, u.Height))
-			}
-			fmt.Fprintln(ts.Stdout(), strings.Join(parts, " "))
-		}
-	default:
-		ts.Fatalf("fakestab: unknown subcommand %q", args[0])
-	}
+	return strings.Join(parts, " ")
 }
 
 func parseStabilityFlags(args []string, stderr io.Writer) (fakeapi.StabilityConfig, error) {
