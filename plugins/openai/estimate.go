@@ -23,44 +23,59 @@ func (p *Provider) EstimateCost(_ context.Context, req *sdk.Request) sdk.Estimat
 	return tokenEstimate(s)
 }
 
-// pricedQuality is the quality a request is billed at: unset and auto are
-// priced as high, the most an automatic choice can cost.
-func (s *spec) pricedQuality() string {
-	if s.quality == "" || s.quality == "auto" {
-		return "high"
+// pricedQualities are the qualities a request may be billed at: the one
+// it names, or for unset and auto every quality of the model, since which
+// one OpenAI picks is not documented (gpt-image-2.5 and later have xhigh
+// and max, dearer than high).
+func (s *spec) pricedQualities() []string {
+	if s.quality != "" && s.quality != "auto" {
+		return []string{s.quality}
 	}
-	return s.quality
-}
-
-// outputTokens is the output tokens of the image and the size priced:
-// auto is priced as the most expensive standard size.
-func (s *spec) outputTokens() (int, string, bool) {
-	q := s.pricedQuality()
-	if s.size != "auto" {
-		n, ok := s.model.Output.Tokens(q, s.width, s.height)
-		return n, s.size, ok
-	}
-	best, bestSize := 0, ""
-	for _, size := range standardSizes() {
-		w, h, _ := sdk.ParseSize(size)
-		if n, ok := s.model.Output.Tokens(q, w, h); ok && n > best {
-			best, bestSize = n, size
+	var qs []string
+	for _, q := range s.model.Qualities {
+		if q != "auto" {
+			qs = append(qs, q)
 		}
 	}
-	return best, bestSize, bestSize != ""
+	if len(qs) == 0 {
+		return []string{"high"}
+	}
+	return qs
+}
+
+// outputTokens is the output tokens of the image with the quality and size
+// priced: auto of either is priced at its most expensive choice, so an
+// estimate never falls short of the bill.
+func (s *spec) outputTokens() (n int, quality, size string, ok bool) {
+	sizes := []string{s.size}
+	if s.size == "auto" {
+		sizes = standardSizes()
+	}
+	for _, sz := range sizes {
+		w, h := s.width, s.height
+		if s.size == "auto" {
+			w, h, _ = sdk.ParseSize(sz)
+		}
+		for _, q := range s.pricedQualities() {
+			if t, found := s.model.Output.Tokens(q, w, h); found && (!ok || t > n) {
+				n, quality, size, ok = t, q, sz, true
+			}
+		}
+	}
+	return n, quality, size, ok
 }
 
 func tokenEstimate(s *spec) sdk.Estimate {
 	m := s.model
-	out, size, ok := s.outputTokens()
+	out, quality, size, ok := s.outputTokens()
 	if !ok {
-		return sdk.Estimate{Detail: fmt.Sprintf("%s: no output-token figure for quality %s at size %q", m.ID, s.pricedQuality(), s.size)}
+		return sdk.Estimate{Detail: fmt.Sprintf("%s: no output-token figure for quality %s at size %q", m.ID, strings.Join(s.pricedQualities(), "/"), s.size)}
 	}
 	u := tokenUsage{Output: out, Text: promptTokens(s.prompt)}
 	var unsized int
 	u.Image, unsized = s.refTokens()
 	usd := m.cost(u)
-	parts := []string{fmt.Sprintf("%s %s %s: %s output tokens at $%s/1M", m.ID, s.pricedQuality(), size, thousands(out), money(m.ImageOut))}
+	parts := []string{fmt.Sprintf("%s %s %s: %s output tokens at $%s/1M", m.ID, quality, size, thousands(out), money(m.ImageOut))}
 	if s.quality == "" || s.quality == "auto" || s.size == "auto" {
 		parts[0] += " (auto priced at its most expensive)"
 	}

@@ -57,3 +57,39 @@ func TestEstimateCost(t *testing.T) {
 		})
 	}
 }
+
+// TestAutoQualityIsPricedAtTheDearestQuality checks that an image without
+// a quality is priced at the model's most expensive one, so a budget is
+// never passed by an automatic choice: on gpt-image-2.5 and 2.6 that is
+// max, dearer than high.
+func TestAutoQualityIsPricedAtTheDearestQuality(t *testing.T) {
+	p := NewWithOptions(Options{Now: func() time.Time { return today }})
+	for _, model := range []string{"gpt-image-2", "gpt-image-2.5-flare", "gpt-image-2.6-sunburst"} {
+		t.Run(model, func(t *testing.T) {
+			m, ok := Lookup(model)
+			if !ok {
+				t.Fatalf("no model %s", model)
+			}
+			dearest, dearestQ := 0.0, ""
+			for _, q := range m.Qualities {
+				if q == "auto" {
+					continue
+				}
+				est := p.EstimateCost(context.Background(), newRequest(t, "prompt", "an otter", "model", model, "quality", q))
+				if est.USD != nil && *est.USD > dearest {
+					dearest, dearestQ = *est.USD, q
+				}
+			}
+			for _, q := range []string{"", "auto"} {
+				req := newRequest(t, "prompt", "an otter", "model", model)
+				if q != "" {
+					req = newRequest(t, "prompt", "an otter", "model", model, "quality", q)
+				}
+				est := p.EstimateCost(context.Background(), req)
+				if est.USD == nil || *est.USD != dearest || !strings.Contains(est.Detail, " "+dearestQ+" ") {
+					t.Errorf("quality %q: %v (%s); want %v, the price at %s", q, est.USD, est.Detail, dearest, dearestQ)
+				}
+			}
+		})
+	}
+}
