@@ -22,6 +22,17 @@
 // shapes, and the cost from the answer's token usage. Every returned image
 // is checked (format, dimensions, complete file) before it is handed back.
 //
+// It speaks HTTP itself rather than through github.com/openai/openai-go,
+// the official SDK, because that SDK's defaults work against a user who
+// pays per image: it retries 429s (an insufficient_quota 429 included) and
+// every 5xx on its own, so a request that generated an image before the
+// error bills again without the caller knowing; its image edits are
+// multipart only and send files as application/octet-stream unless each
+// is wrapped with its type, which the edits endpoint refuses; and it sets
+// no timeout. Disabling its retries and wrapping every file would leave
+// little of it, while the shared vendorapi client already counts every
+// retry that may have been billed (shared/reference/image-apis.md, 1.9).
+//
 // The mask is a file attribute: easel confines it to the project, puts its
 // bytes in the spec hash and hands it over with the references. The
 // provider opens no file itself. Reference and mask dimensions, which easel
