@@ -27,13 +27,12 @@ func newFakeGemini() *fakeGemini { return &fakeGemini{} }
 
 func (f *fakeGemini) command(ts *testscript.TestScript, neg bool, args []string) {
 	f.run(ts, neg, args, fakeAPI[*fakeapi.Gemini, fakeapi.GeminiReceived]{name: "fakegemini", env: "FAKEGEMINI_URL",
-		newFake: fromFlags(parseGeminiFlags, fakeapi.NewGemini),
-		status:  func(r fakeapi.GeminiReceived) int { return r.Status }, line: geminiLine})
+		newFake: fromFlags(parseGeminiFlags, fakeapi.NewGemini), record: geminiRecord})
 }
 
-// geminiLine is one request: status, model, prompt, inline images, the
-// image options, and where the key came from.
-func geminiLine(r fakeapi.GeminiReceived) string {
+// geminiRecord reads one request; its line is the status, model, prompt,
+// inline images, image options, and where the key came from.
+func geminiRecord(r fakeapi.GeminiReceived) record {
 	parts := []string{strconv.Itoa(r.Status), r.Model, "prompt=" + strconv.Quote(r.Prompt)}
 	for _, u := range r.Images {
 		parts = append(parts, "image="+upload(u))
@@ -49,23 +48,18 @@ func geminiLine(r fakeapi.GeminiReceived) string {
 	if r.KeyInURL {
 		parts = append(parts, "KEY-IN-URL")
 	}
-	return strings.Join(parts, " ")
+	return record{status: r.Status, line: strings.Join(parts, " ")}
 }
 
 func parseGeminiFlags(args []string, stderr io.Writer) (fakeapi.GeminiConfig, error) {
 	var cfg fakeapi.GeminiConfig
 	fs := flag.NewFlagSet("fakegemini start", flag.ContinueOnError)
-	fs.StringVar(&cfg.APIKey, "key", "", "the API key requests must carry (empty: any)")
-	fs.DurationVar(&cfg.Latency, "latency", 0, "latency of every generation")
+	faultFlags(fs, &cfg.APIKey, &cfg.Latency, &cfg.RateLimit, &cfg.ServerError, &cfg.Disconnect, &cfg.Garbage)
 	fs.StringVar(&cfg.SafetyWord, "safety-word", "", "answer prompts with this word 200 with a refusing finish reason")
 	fs.StringVar(&cfg.SafetyReason, "safety-reason", "", "the finish reason of refusals (default IMAGE_SAFETY)")
 	fs.StringVar(&cfg.BlockWord, "block-word", "", "block prompts with this word (promptFeedback.blockReason)")
-	fs.IntVar(&cfg.RateLimit.First, "rate-limit-first", 0, "answer the first N requests 429 RESOURCE_EXHAUSTED")
 	fs.DurationVar(&cfg.RetryDelay, "retry-delay", time.Second, "RetryInfo retryDelay of the 429s")
 	fs.IntVar(&cfg.Overloaded.First, "overloaded-first", 0, "answer the first N generations 503 UNAVAILABLE")
-	fs.IntVar(&cfg.ServerError.First, "server-error-first", 0, "answer the first N generations 500 INTERNAL")
-	fs.IntVar(&cfg.Disconnect.First, "disconnect-first", 0, "drop the connection of the first N generations")
-	fs.IntVar(&cfg.Garbage.First, "garbage-first", 0, "answer the first N generations with a truncated image")
 	fs.StringVar(&cfg.OutputMIME, "output-mime", "image/png", "the image type the fake answers with")
 	retired := fs.String("retired", "", "comma-separated models answering 404 NOT_FOUND")
 	if err := parseFlags(fs, args, stderr); err != nil {

@@ -28,14 +28,12 @@ func newFakeOakgen() *fakeOakgen { return &fakeOakgen{} }
 
 func (f *fakeOakgen) command(ts *testscript.TestScript, neg bool, args []string) {
 	f.run(ts, neg, args, fakeAPI[*fakeapi.Oakgen, fakeapi.OakgenReceived]{name: "fakeoakgen", env: "FAKEOAKGEN_URL",
-		newFake: fromFlags(parseOakgenFlags, fakeapi.NewOakgen), filter: "method", filterValues: "POST|GET",
-		filterOf: func(r fakeapi.OakgenReceived) string { return r.Method },
-		status:   func(r fakeapi.OakgenReceived) int { return r.Status },
-		line:     oakgenLine})
+		newFake: fromFlags(parseOakgenFlags, fakeapi.NewOakgen), filter: "method", filterValues: "POST|GET", record: oakgenRecord})
 }
 
-// oakgenLine is one request: "POST 200 gpt-image-1 prompt=... refs=... k=v" or "GET 200".
-func oakgenLine(r fakeapi.OakgenReceived) string {
+// oakgenRecord reads one request; its line is
+// "POST 200 gpt-image-1 prompt=... refs=... k=v" or "GET 200".
+func oakgenRecord(r fakeapi.OakgenReceived) record {
 	parts := []string{r.Method, strconv.Itoa(r.Status)}
 	if r.Method == "POST" {
 		parts = append(parts, r.Model, "prompt="+strconv.Quote(r.Prompt))
@@ -43,20 +41,15 @@ func oakgenLine(r fakeapi.OakgenReceived) string {
 	if len(r.References) > 0 {
 		parts = append(parts, "refs="+strings.Join(r.References, ","))
 	}
-	return strings.Join(append(parts, params(r.Params)...), " ")
+	return record{r.Method, r.Status, strings.Join(append(parts, params(r.Params)...), " ")}
 }
 
 func parseOakgenFlags(args []string, stderr io.Writer) (fakeapi.OakgenConfig, error) {
 	var cfg fakeapi.OakgenConfig
 	fs := flag.NewFlagSet("fakeoakgen start", flag.ContinueOnError)
-	fs.StringVar(&cfg.APIKey, "key", "", "the API key requests must carry (empty: any)")
-	fs.DurationVar(&cfg.Latency, "latency", 0, "latency of every generation")
+	faultFlags(fs, &cfg.APIKey, &cfg.Latency, &cfg.RateLimit, &cfg.ServerError, &cfg.Disconnect, &cfg.Garbage)
 	fs.StringVar(&cfg.ModerationWord, "moderation-word", "", "refuse prompts with this word")
-	fs.IntVar(&cfg.RateLimit.First, "rate-limit-first", 0, "answer the first N requests 429")
 	fs.DurationVar(&cfg.RetryAfter, "retry-after", time.Second, "Retry-After of the 429s")
-	fs.IntVar(&cfg.ServerError.First, "server-error-first", 0, "answer the first N generations 500")
-	fs.IntVar(&cfg.Disconnect.First, "disconnect-first", 0, "drop the connection of the first N generations")
-	fs.IntVar(&cfg.Garbage.First, "garbage-first", 0, "answer the first N generations with a broken image")
 	fs.BoolVar(&cfg.OutOfCredits, "out-of-credits", false, "answer every generation 402")
 	response := fs.String("response", "url", "how the image comes back: url, b64 or data-url")
 	fs.IntVar(&cfg.AsyncPolls, "async-polls", 0, "answer 202 with a job that is processing for N polls")

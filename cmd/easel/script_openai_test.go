@@ -29,23 +29,15 @@ type fakeOpenAI struct {
 
 func (f *fakeOpenAI) command(ts *testscript.TestScript, neg bool, args []string) {
 	f.run(ts, neg, args, fakeAPI[*fakeapi.OpenAI, fakeapi.Received]{name: "fakeopenai", env: "FAKEOPENAI_URL", path: "/v1",
-		newFake: fromFlags(parseFakeFlags, fakeapi.NewOpenAI), filter: "endpoint", filterValues: "generations|edits",
-		filterOf: func(r fakeapi.Received) string { return r.Endpoint },
-		status:   func(r fakeapi.Received) int { return r.Status },
-		line:     openaiLine})
+		newFake: fromFlags(parseFakeFlags, fakeapi.NewOpenAI), filter: "endpoint", filterValues: "generations|edits", record: openaiRecord})
 }
 
 func parseFakeFlags(args []string, stderr io.Writer) (fakeapi.Config, error) {
 	var cfg fakeapi.Config
 	fs := flag.NewFlagSet("fakeopenai start", flag.ContinueOnError)
-	fs.StringVar(&cfg.APIKey, "key", "", "the API key requests must carry (empty: any)")
-	fs.DurationVar(&cfg.Latency, "latency", 0, "latency of every generation")
+	faultFlags(fs, &cfg.APIKey, &cfg.Latency, &cfg.RateLimit, &cfg.ServerError, &cfg.Disconnect, &cfg.Garbage)
 	fs.StringVar(&cfg.ModerationWord, "moderation-word", "", "refuse prompts with this word")
-	fs.IntVar(&cfg.RateLimit.First, "rate-limit-first", 0, "answer the first N requests 429 rate_limit_exceeded")
 	fs.DurationVar(&cfg.RetryAfter, "retry-after", time.Second, "Retry-After of the 429s")
-	fs.IntVar(&cfg.ServerError.First, "server-error-first", 0, "answer the first N requests 500")
-	fs.IntVar(&cfg.Disconnect.First, "disconnect-first", 0, "drop the connection of the first N requests")
-	fs.IntVar(&cfg.Garbage.First, "garbage-first", 0, "answer the first N requests with a broken image")
 	fs.BoolVar(&cfg.InsufficientQuota, "insufficient-quota", false, "answer every request 429 insufficient_quota")
 	retired := fs.String("retired", "", "comma-separated models answering 404 model_not_found")
 	unverified := fs.String("unverified", "", "comma-separated models answering 403 organization not verified")
@@ -57,10 +49,10 @@ func parseFakeFlags(args []string, stderr io.Writer) (fakeapi.Config, error) {
 	return cfg, nil
 }
 
-// openaiLine is one request:
+// openaiRecord reads one request; its line is
 //
 //	edits 200 gpt-image-2 prompt="..." images=image[0]:image/png:64x48,... mask=image/png:64x48 k=v ...
-func openaiLine(r fakeapi.Received) string {
+func openaiRecord(r fakeapi.Received) record {
 	parts := []string{r.Endpoint, strconv.Itoa(r.Status), r.Model, "prompt=" + strconv.Quote(r.Prompt)}
 	if len(r.Images) > 0 {
 		parts = append(parts, "images="+uploads(r.Images))
@@ -68,7 +60,7 @@ func openaiLine(r fakeapi.Received) string {
 	if r.Mask != nil {
 		parts = append(parts, "mask="+upload(*r.Mask))
 	}
-	return strings.Join(append(parts, params(r.Params)...), " ")
+	return record{r.Endpoint, r.Status, strings.Join(append(parts, params(r.Params)...), " ")}
 }
 
 // hasalpha FILE: FILE decodes and has at least one pixel that is not fully

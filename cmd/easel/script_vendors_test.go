@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/easelhq/easel/internal/fakeapi"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -39,14 +40,19 @@ type fakeAPI[F fakeServer[R], R any] struct {
 	path string // added to the server's URL in env ("/v1"), if any
 	// newFake makes the fake from start's flags (see fromFlags).
 	newFake func(args []string, stderr io.Writer) (F, error)
-	// filter names calls' filter flag ("method"), filterValues its values
-	// for the usage ("POST|GET"), and filterOf a request's value; an API
-	// with one kind of request has none.
+	// filter names calls' filter flag ("method") and filterValues its
+	// values for the usage ("POST|GET"); an API with one kind of request
+	// has none.
 	filter, filterValues string
-	filterOf             func(R) string
-	status               func(R) int
-	// line is one received request.
-	line func(R) string
+	// record reads one request.
+	record func(R) record
+}
+
+// record is what the calls and received subcommands read of a request.
+type record struct {
+	filter string // the value of calls' filter flag (a method, an endpoint)
+	status int    // 0: a dropped connection
+	line   string // received's line
 }
 
 // fromFlags makes a start subcommand's fake: parse reads the flags into
@@ -89,7 +95,7 @@ func (s *scriptFakes[F, R]) run(ts *testscript.TestScript, neg bool, args []stri
 		countCalls(ts, neg, api, args[1:], s.running(ts, api.name).Received())
 	case "received":
 		for _, r := range s.running(ts, api.name).Received() {
-			fmt.Fprintln(ts.Stdout(), api.line(r))
+			fmt.Fprintln(ts.Stdout(), api.record(r).line)
 		}
 	default:
 		ts.Fatalf("%s: unknown subcommand %q", api.name, args[0])
@@ -150,7 +156,7 @@ func countCalls[F fakeServer[R], R any](ts *testscript.TestScript, neg bool, api
 	ts.Check(err)
 	got := 0
 	for _, r := range records {
-		if (*want == "" || api.filterOf(r) == *want) && (*st < 0 || api.status(r) == *st) {
+		if rec := api.record(r); (*want == "" || rec.filter == *want) && (*st < 0 || rec.status == *st) {
 			got++
 		}
 	}
@@ -185,6 +191,18 @@ func uploads(us []fakeapi.Upload) string {
 		out[i] = u.Param + ":" + upload(u)
 	}
 	return strings.Join(out, ",")
+}
+
+// faultFlags adds the start flags every fake takes to fs, bound to the
+// config's fields: -key, -latency, -rate-limit-first, -server-error-first,
+// -disconnect-first and -garbage-first.
+func faultFlags(fs *flag.FlagSet, key *string, latency *time.Duration, rateLimit, serverError, disconnect, garbage *fakeapi.Fault) {
+	fs.StringVar(key, "key", "", "the API key requests must carry (empty: any)")
+	fs.DurationVar(latency, "latency", 0, "latency of every generation")
+	fs.IntVar(&rateLimit.First, "rate-limit-first", 0, "answer the first N requests 429")
+	fs.IntVar(&serverError.First, "server-error-first", 0, "answer the first N generations 500")
+	fs.IntVar(&disconnect.First, "disconnect-first", 0, "drop the connection of the first N generations")
+	fs.IntVar(&garbage.First, "garbage-first", 0, "answer the first N generations with a broken image")
 }
 
 // parseFlags parses a start subcommand's flags, reporting to stderr; it
