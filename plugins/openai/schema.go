@@ -26,9 +26,20 @@ func (p *Provider) Schema() sdk.Schema {
 		HashVersion: 1,
 		Version:     Version,
 		Provider:    providerAttrs(),
-		Image:       imageAttrs(),
+		Image:       withModelList(imageAttrs(), p.today()),
 		Models:      sdkModels(p.today()),
 	}
+}
+
+// withModelList names, in the model attribute's description, the models a
+// user can pick on the day of now.
+func withModelList(attrs []sdk.Attribute, now time.Time) []sdk.Attribute {
+	for i := range attrs {
+		if attrs[i].Name == "model" {
+			attrs[i].Description = "The OpenAI model: " + strings.Join(activeModelIDs(now), ", ") + "."
+		}
+	}
+	return attrs
 }
 
 // providerAttrs are vendorapi's shared settings, described for OpenAI,
@@ -56,7 +67,7 @@ func imageAttrs() []sdk.Attribute {
 		return sdk.Attribute{Name: name, Type: cty.String, Description: desc}
 	}
 	model := sdk.ModelAttr(defaultModel)
-	model.Description = "The OpenAI model: " + strings.Join(activeModelIDs(), ", ") + "."
+	model.Description = "The OpenAI model."
 	size := sdk.SizeAttr("1024x1024")
 	size.Description = "Output size: 1024x1024, 1536x1024, 1024x1536 or auto; gpt-image-2 and later also take any WIDTHxHEIGHT with both sides multiples of 16, aspect ratio up to 3:1, at most 3840x2160."
 	user := str("user", "End-user ID sent to OpenAI for abuse monitoring; does not change the image.")
@@ -65,7 +76,7 @@ func imageAttrs() []sdk.Attribute {
 		sdk.PromptAttr(true),
 		model,
 		size,
-		str("quality", "low, medium, high or auto (gpt-image-2.5 and later add xhigh and max; dall-e-3: standard or hd). Unset means auto, priced as high."),
+		str("quality", "low, medium, high or auto (gpt-image-2.5 and later add xhigh and max; dall-e-3: standard or hd). Unset means auto, priced at the model's dearest quality."),
 		str("background", "transparent, opaque or auto; transparent needs png or webp output."),
 		str("output_format", "png, jpeg or webp; must match the output file's extension, which it defaults to."),
 		{Name: "output_compression", Type: cty.Number, Description: "Compression level 0-100 of jpeg or webp output."},
@@ -77,11 +88,12 @@ func imageAttrs() []sdk.Attribute {
 	}
 }
 
-// activeModelIDs lists the models a user can pick today.
-func activeModelIDs() []string {
+// activeModelIDs lists the models a user can pick on the day of now:
+// neither deprecated nor shut down.
+func activeModelIDs(now time.Time) []string {
 	var ids []string
 	for _, m := range Models() {
-		if m.Family == GPTImage {
+		if m.Family == GPTImage && m.StatusAt(now) == Active {
 			ids = append(ids, m.ID)
 		}
 	}

@@ -95,7 +95,7 @@ func (s *spec) checkModel(now time.Time) sdk.Diagnostics {
 	m := s.model
 	if m == nil {
 		detail := fmt.Sprintf("easel does not know %q: its options are passed to the API unchecked and its cost is unknown. Known models: %s.",
-			s.modelID, strings.Join(activeModelIDs(), ", "))
+			s.modelID, strings.Join(activeModelIDs(now), ", "))
 		if near := suggestModel(s.modelID); near != "" {
 			detail = fmt.Sprintf("Did you mean %q? ", near) + detail
 		}

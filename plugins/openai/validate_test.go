@@ -206,3 +206,21 @@ func TestUnknownModelSuggestion(t *testing.T) {
 		t.Errorf("got %s", dump(got))
 	}
 }
+
+// TestUnknownModelSuggestsOnlyActiveModels checks that the list of known
+// models in the warning for an unknown one never offers a model that is
+// deprecated or shut down on the day of the plan.
+func TestUnknownModelSuggestsOnlyActiveModels(t *testing.T) {
+	p := NewWithOptions(Options{Now: func() time.Time { return today }})
+	diags := p.ValidateImage(context.Background(), newRequest(t, "prompt", "p", "model", "gpt-image-9"))
+	if len(diags) == 0 {
+		t.Fatal("no diagnostic for an unknown model")
+	}
+	detail := diags[0].Detail
+	for _, m := range Models() {
+		listed := strings.Contains(detail, m.ID+",") || strings.Contains(detail, m.ID+".")
+		if active := m.StatusAt(today) == Active && m.Family == GPTImage; listed != active {
+			t.Errorf("%s (%s) listed = %v in %q", m.ID, m.StatusAt(today), listed, detail)
+		}
+	}
+}
