@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
+	"golang.org/x/sync/errgroup"
 )
 
 // FileSuffix is the suffix of the configuration files Load reads.
@@ -52,29 +53,55 @@ func Load(dir string) (*Config, hcl.Diagnostics) {
 		}}
 	}
 	var diags hcl.Diagnostics
-	ld := &loader{c: c, parser: hclparse.NewParser(), images: map[string]*Image{}}
-	for _, name := range names {
-		diags = append(diags, ld.loadFile(name)...)
+	ld := &loader{c: c, images: map[string]*Image{}}
+	for _, pf := range parseFiles(dir, names) {
+		diags = append(diags, ld.loadFile(pf)...)
 	}
 	return c, diags
 }
 
-// loadFile parses one file and decodes its blocks into the Config.
-func (ld *loader) loadFile(name string) hcl.Diagnostics {
-	src, err := os.ReadFile(filepath.Join(ld.c.Dir, name))
+// parsedFile is one configuration file, read and parsed.
+type parsedFile struct {
+	name  string
+	file  *hcl.File // nil when it could not be read
+	diags hcl.Diagnostics
+}
+
+// parseFiles reads and parses the named files of dir, on every core.
+func parseFiles(dir string, names []string) []parsedFile {
+	out := make([]parsedFile, len(names))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		g.Go(func() error {
+			out[i] = parseFile(dir, name)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return out
+}
+
+func parseFile(dir, name string) parsedFile {
+	src, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		return hcl.Diagnostics{{
+		return parsedFile{name: name, diags: hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read configuration file",
 			Detail:   fmt.Sprintf("Reading %s: %s.", name, err),
-		}}
+		}}}
 	}
-	f, diags := ld.parser.ParseHCL(src, name)
-	if f == nil {
-		return diags
+	f, diags := parseConfig(src, name)
+	return parsedFile{name: name, file: f, diags: diags}
+}
+
+// loadFile decodes the blocks of one parsed file into the Config.
+func (ld *loader) loadFile(pf parsedFile) hcl.Diagnostics {
+	if pf.file == nil {
+		return pf.diags
 	}
-	ld.c.Files[name] = f
-	return append(diags, ld.decodeFile(f)...)
+	ld.c.Files[pf.name] = pf.file
+	return append(pf.diags, ld.decodeFile(pf.file)...)
 }
 
 func configFileNames(dir string) ([]string, error) {
@@ -97,7 +124,6 @@ func configFileNames(dir string) ([]string, error) {
 // loader accumulates the blocks of every file into one Config.
 type loader struct {
 	c         *Config
-	parser    *hclparse.Parser
 	easelSeen *hcl.Range
 	images    map[string]*Image
 }
