@@ -2,6 +2,7 @@ package schema
 
 import (
 	"sort"
+	"sync"
 
 	"github.com/easelhq/easel/plugins"
 	"github.com/hashicorp/hcl/v2"
@@ -21,6 +22,8 @@ type Inputs struct {
 	Env []string
 	// OnFileRead, when set, is told the absolute path of every file the
 	// functions file, templatefile and filesha256 read while evaluating.
+	// Images are evaluated in parallel: it may be called from several
+	// goroutines at once.
 	OnFileRead func(path string)
 }
 
@@ -160,6 +163,10 @@ type evaluator struct {
 	varNames, localNames, imageNames []string
 	imagesByName                     map[string]*Image
 	paths                            *pathChecker
+	// refFiles caches isFile by clean project path, under mu: images are
+	// evaluated on every core.
+	mu       sync.Mutex
+	refFiles map[string]bool
 
 	// instances per image name, from pass 1; an image absent from the map
 	// could not be expanded.
@@ -188,6 +195,7 @@ func newEvaluator(c *Config, in Inputs, schemas map[string]*plugins.Schema) *eva
 		varNames: mapKeys(c.Variables), localNames: mapKeys(c.Locals),
 		imageNames: imageNames, imagesByName: byName,
 		paths:     newPathChecker(c.Dir),
+		refFiles:  map[string]bool{},
 		funcs:     functions(fileReader{dir: c.Dir, onRead: in.OnFileRead}),
 		files:     files,
 		vars:      map[string]cty.Value{},

@@ -22,23 +22,32 @@ type instance struct {
 	outputRange hcl.Range
 }
 
-// expandImages is pass 1: expand for_each and count, evaluate outputs,
-// then build the "image" variable of pass 2.
+// expandImages is pass 1: expand for_each and count, evaluate outputs
+// (images on every core), then build the "image" variable of pass 2.
 func (ev *evaluator) expandImages() hcl.Diagnostics {
+	insts := make([][]*instance, len(ev.c.Images))
+	iDiags := make([]hcl.Diagnostics, len(ev.c.Images))
+	forEachIndex(len(ev.c.Images), func(i int) {
+		insts[i], iDiags[i] = ev.expandImage(ev.c.Images[i])
+	})
 	var diags hcl.Diagnostics
-	for _, img := range ev.c.Images {
-		insts, eDiags := ev.expand(img)
-		diags = append(diags, eDiags...)
-		if insts == nil {
-			continue
+	for i, img := range ev.c.Images {
+		diags = append(diags, iDiags[i]...)
+		if insts[i] != nil {
+			ev.instances[img.Name] = insts[i]
 		}
-		for _, inst := range insts {
-			diags = append(diags, ev.evalOutput(inst)...)
-		}
-		ev.instances[img.Name] = insts
 	}
 	ev.imageVal = ev.buildImageVal()
 	return diags
+}
+
+// expandImage expands one image and evaluates its instances' outputs.
+func (ev *evaluator) expandImage(img *Image) ([]*instance, hcl.Diagnostics) {
+	insts, diags := ev.expand(img)
+	for _, inst := range insts {
+		diags = append(diags, ev.evalOutput(inst)...)
+	}
+	return insts, diags
 }
 
 func (ev *evaluator) expand(img *Image) ([]*instance, hcl.Diagnostics) {

@@ -9,14 +9,19 @@ import (
 )
 
 // evalImages is pass 2: every instance's provider attributes, references
-// and dependencies, with image.* in scope.
+// and dependencies, with image.* in scope. Images are evaluated on every
+// core; results and diagnostics keep the configuration's order.
 func (ev *evaluator) evalImages() ([]*ImageInstance, hcl.Diagnostics) {
+	insts := make([][]*ImageInstance, len(ev.c.Images))
+	iDiags := make([]hcl.Diagnostics, len(ev.c.Images))
+	forEachIndex(len(ev.c.Images), func(i int) {
+		insts[i], iDiags[i] = ev.evalImage(ev.c.Images[i])
+	})
 	var out []*ImageInstance
 	var diags hcl.Diagnostics
-	for _, img := range ev.c.Images {
-		insts, iDiags := ev.evalImage(img)
-		out = append(out, insts...)
-		diags = append(diags, iDiags...)
+	for i := range ev.c.Images {
+		out = append(out, insts[i]...)
+		diags = append(diags, iDiags[i]...)
 	}
 	return out, diags
 }

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -68,28 +69,47 @@ func within(root, p string) bool {
 }
 
 // pathChecker runs checkConfined with the verdict on each directory
-// cached: thousands of outputs share a handful of directories.
+// cached: thousands of outputs share a handful of directories. The verdict
+// on each path is cached too: thousands of images may share a reference.
+// It is safe for concurrent use.
 type pathChecker struct {
-	dir  string
-	dirs map[string]error
+	dir   string
+	mu    sync.Mutex
+	dirs  map[string]error
+	paths map[string]error
 }
 
 func newPathChecker(dir string) *pathChecker {
-	return &pathChecker{dir: dir, dirs: map[string]error{}}
+	return &pathChecker{dir: dir, dirs: map[string]error{}, paths: map[string]error{}}
 }
 
 // check is checkConfined(pc.dir, full).
 func (pc *pathChecker) check(full string) error {
+	return pc.cached(pc.paths, full, pc.checkPath)
+}
+
+// cached returns m[key], computing it with f the first time.
+func (pc *pathChecker) cached(m map[string]error, key string, f func(string) error) error {
+	pc.mu.Lock()
+	err, ok := m[key]
+	pc.mu.Unlock()
+	if ok {
+		return err
+	}
+	err = f(key)
+	pc.mu.Lock()
+	m[key] = err
+	pc.mu.Unlock()
+	return err
+}
+
+func (pc *pathChecker) checkPath(full string) error {
 	if fi, err := os.Lstat(full); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 		return checkConfined(pc.dir, full)
 	}
-	parent := filepath.Dir(full)
-	err, ok := pc.dirs[parent]
-	if !ok {
-		err = checkConfined(pc.dir, parent)
-		pc.dirs[parent] = err
-	}
-	return err
+	return pc.cached(pc.dirs, filepath.Dir(full), func(parent string) error {
+		return checkConfined(pc.dir, parent)
+	})
 }
 
 // projectPath validates a project-relative path written in the

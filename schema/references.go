@@ -144,8 +144,7 @@ func (ev *evaluator) stringReference(s string, rng hcl.Range) (RefSpec, bool, hc
 			Subject: rng.Ptr(),
 		}}
 	}
-	info, err := os.Stat(filepath.Join(ev.c.Dir, filepath.FromSlash(clean)))
-	if err != nil || !info.Mode().IsRegular() {
+	if !ev.isFile(clean) {
 		return RefSpec{}, false, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Reference file not found",
@@ -154,6 +153,24 @@ func (ev *evaluator) stringReference(s string, rng hcl.Range) (RefSpec, bool, hc
 		}}
 	}
 	return RefSpec{Kind: RefFile, Value: clean, Range: rng}, true, nil
+}
+
+// isFile reports whether a clean project path names a regular file, asking
+// the file system once per evaluation: thousands of images may share one
+// reference.
+func (ev *evaluator) isFile(clean string) bool {
+	ev.mu.Lock()
+	ok, seen := ev.refFiles[clean]
+	ev.mu.Unlock()
+	if seen {
+		return ok
+	}
+	info, err := os.Stat(filepath.Join(ev.c.Dir, filepath.FromSlash(clean)))
+	ok = err == nil && info.Mode().IsRegular()
+	ev.mu.Lock()
+	ev.refFiles[clean] = ok
+	ev.mu.Unlock()
+	return ok
 }
 
 func (ev *evaluator) instanceWriting(p string) *instance {
