@@ -60,6 +60,8 @@ type planner struct {
 	byAddr  map[string]*planned
 	diags   hcl.Diagnostics
 	cache   *outputCache
+	// sums are the files this plan hashed, by absolute path (prehash.go).
+	sums map[string]hashed
 }
 
 // Plan compares the configuration with the lockfile and the files on disk
@@ -77,7 +79,7 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 	if p.graph == nil {
 		return nil, append(loadDiags, errDiag("Nothing to plan", "The configuration did not load.")...)
 	}
-	pl := &planner{p: p, opts: opts, byAddr: map[string]*planned{}, cache: newOutputCache(p.dir)}
+	pl := &planner{p: p, opts: opts, byAddr: map[string]*planned{}, cache: newOutputCache(p.dir), sums: map[string]hashed{}}
 	selected, diags := p.selectImages(opts.Targets, opts.Exclude)
 	pl.diags = append(loadDiags, diags...)
 	pl.replace, diags = p.matchAddresses(opts.Replace, "-replace")
@@ -90,11 +92,18 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 			return nil, pl.diags
 		}
 	}
-	plan := &Plan{}
-	for _, n := range p.graph.nodes {
-		if selected != nil && !selected[n] {
-			continue
+	nodes := p.graph.nodes
+	if selected != nil {
+		nodes = make([]*node, 0, len(selected))
+		for _, n := range p.graph.nodes {
+			if selected[n] {
+				nodes = append(nodes, n)
+			}
 		}
+	}
+	pl.prehash(ctx, nodes)
+	plan := &Plan{}
+	for _, n := range nodes {
 		pi := pl.planImage(n)
 		pl.byAddr[n.addr()] = pi
 		if pi.change.Action == NoOp {
@@ -207,7 +216,7 @@ func (pl *planner) hashRefs(pi *planned) (upstreamChanges bool) {
 				upstreamChanges = true // its content is known only once apply fetches it
 			}
 		default:
-			sum, size, err := pl.p.stat.hash(filepath.Join(pl.p.dir, filepath.FromSlash(ref.Value)))
+			sum, size, err := pl.hash(pl.p.abs(ref.Value))
 			if err != nil {
 				pl.diags = append(pl.diags, refFileDiag(inst.Address, ref, err))
 			}
@@ -236,7 +245,7 @@ func (pl *planner) hashFileAttrs(pi *planned, sch *plugins.Schema) {
 		}
 		rel, _ := filepath.Rel(pl.p.dir, abs)
 		ref := schema.RefSpec{Kind: schema.RefFile, Value: filepath.ToSlash(rel), Range: rng}
-		sum, size, err := pl.p.stat.hash(abs)
+		sum, size, err := pl.hash(abs)
 		if err != nil {
 			pl.diags = append(pl.diags, refFileDiag(inst.Address, ref, err))
 		}
@@ -393,7 +402,7 @@ func (pl *planner) missingOutput(pi *planned, le *lockfile.Image, why string) {
 
 // outputSum hashes a project-relative output path through the stat cache.
 func (pl *planner) outputSum(rel string) (string, bool) {
-	sum, _, err := pl.p.stat.hash(filepath.Join(pl.p.dir, filepath.FromSlash(rel)))
+	sum, _, err := pl.hash(pl.p.abs(rel))
 	return sum, err == nil
 }
 

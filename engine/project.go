@@ -126,11 +126,22 @@ func (p *Project) Files() map[string]*hcl.File {
 
 func (p *Project) load(ctx context.Context) hcl.Diagnostics {
 	p.inputs.statConfig()
-	cfg, diags := schema.Load(p.dir)
-	p.Config = cfg
+	// The lockfile and the stat cache do not depend on the configuration:
+	// read them on another core while it parses.
 	lockPath := filepath.Join(p.dir, lockfile.FileName)
-	p.inputs.stat(lockPath)
-	lock, ldiags := lockfile.Load(lockPath)
+	var lock *lockfile.File
+	var ldiags hcl.Diagnostics
+	var stat *statCache
+	reads, _ := errgroup.WithContext(ctx)
+	reads.Go(func() error {
+		p.inputs.stat(lockPath)
+		lock, ldiags = lockfile.Load(lockPath)
+		stat = loadStatCache(filepath.Join(p.dir, StateDir, "statcache"))
+		return nil
+	})
+	cfg, diags := schema.Load(p.dir)
+	_ = reads.Wait()
+	p.Config = cfg
 	diags = append(diags, ldiags...)
 	p.Lock = lock
 	if cfg == nil || diags.HasErrors() {
@@ -154,7 +165,7 @@ func (p *Project) load(ctx context.Context) hcl.Diagnostics {
 	if g != nil {
 		p.byAddr = g.byAddr
 	}
-	p.stat = loadStatCache(filepath.Join(p.dir, StateDir, "statcache"))
+	p.stat = stat
 	return diags
 }
 
