@@ -56,18 +56,42 @@ func forbidden(dep, pkg string, prefixes []string) bool {
 }
 
 func TestNothingImportsTheCommand(t *testing.T) {
+	for pkg, imports := range nonTestImports(t) {
+		for _, imp := range imports {
+			if strings.HasPrefix(imp, module+"/cmd") {
+				t.Errorf("%s imports %s", pkg, imp)
+			}
+		}
+	}
+}
+
+// TestOnlyTestsImportVendortest keeps the providers' shared test helpers
+// (a fake clock, canned images) out of every binary.
+func TestOnlyTestsImportVendortest(t *testing.T) {
+	const vendortest = module + "/internal/vendorapi/vendortest"
+	for pkg, imports := range nonTestImports(t) {
+		for _, imp := range imports {
+			if imp == vendortest {
+				t.Errorf("%s imports %s outside its tests", pkg, imp)
+			}
+		}
+	}
+}
+
+// nonTestImports maps every package of the module to what its non-test
+// files import.
+func nonTestImports(t *testing.T) map[string][]string {
+	t.Helper()
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", module+"/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
+	m := map[string][]string{}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		f := strings.Fields(line)
-		for _, imp := range f[1:] {
-			if strings.HasPrefix(imp, module+"/cmd") {
-				t.Errorf("%s imports %s", f[0], imp)
-			}
-		}
+		m[f[0]] = f[1:]
 	}
+	return m
 }
 
 func TestForbiddenMatchesPrefixesNotLookalikes(t *testing.T) {
