@@ -127,6 +127,7 @@ func (c *Config) Evaluate(in Inputs, schemas map[string]*plugins.Schema) (*Evalu
 	ev.varVal = objectOf(ev.vars)
 	diags = append(diags, ev.evalLocals()...)
 	ev.localVal = objectOf(ev.locals)
+	ev.shareContexts()
 	providers, pDiags := ev.evalProviders()
 	diags = append(diags, pDiags...)
 	diags = append(diags, ev.expandImages()...)
@@ -158,6 +159,12 @@ type evaluator struct {
 	// varVal and localVal cache the "var" and "local" objects once
 	// variables and locals are all evaluated.
 	varVal, localVal cty.Value
+	// imageBodySchemas are the hcl schemas of image bodies, by provider
+	// schema.
+	imageBodySchemas map[*plugins.Schema]*hcl.BodySchema
+	// contexts are the shared evaluation contexts (scope.go), by
+	// contextIndex; nil until locals are evaluated.
+	contexts [4]*hcl.EvalContext
 
 	// Sorted names for suggestions, and images by name.
 	varNames, localNames, imageNames []string
@@ -190,20 +197,27 @@ func newEvaluator(c *Config, in Inputs, schemas map[string]*plugins.Schema) *eva
 		imageNames = append(imageNames, img.Name)
 	}
 	sort.Strings(imageNames)
+	bodySchemas := make(map[*plugins.Schema]*hcl.BodySchema, len(schemas))
+	for _, s := range schemas {
+		if s != nil {
+			bodySchemas[s] = bodySchema(imageMetaAttrs, s.Image)
+		}
+	}
 	return &evaluator{
 		c: c, in: in, schemas: schemas,
 		varNames: mapKeys(c.Variables), localNames: mapKeys(c.Locals),
 		imageNames: imageNames, imagesByName: byName,
-		paths:     newPathChecker(c.Dir),
-		refFiles:  map[string]bool{},
-		funcs:     functions(fileReader{dir: c.Dir, onRead: in.OnFileRead}),
-		files:     files,
-		vars:      map[string]cty.Value{},
-		locals:    map[string]cty.Value{},
-		instances: map[string][]*instance{},
-		byAddress: map[string]*instance{},
-		byOutput:  map[string]*instance{},
-		imageVal:  cty.EmptyObjectVal,
+		paths:            newPathChecker(c.Dir),
+		refFiles:         map[string]bool{},
+		funcs:            functions(fileReader{dir: c.Dir, onRead: in.OnFileRead}),
+		files:            files,
+		imageBodySchemas: bodySchemas,
+		vars:             map[string]cty.Value{},
+		locals:           map[string]cty.Value{},
+		instances:        map[string][]*instance{},
+		byAddress:        map[string]*instance{},
+		byOutput:         map[string]*instance{},
+		imageVal:         cty.EmptyObjectVal,
 	}
 }
 

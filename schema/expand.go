@@ -38,6 +38,7 @@ func (ev *evaluator) expandImages() hcl.Diagnostics {
 		}
 	}
 	ev.imageVal = ev.buildImageVal()
+	ev.shareContexts()
 	return diags
 }
 

@@ -36,7 +36,7 @@ func (ev *evaluator) evalImage(img *Image) ([]*ImageInstance, hcl.Diagnostics) {
 	var content *hcl.BodyContent
 	if schema != nil {
 		var cDiags hcl.Diagnostics
-		content, cDiags = img.Body.Content(bodySchema(imageMetaAttrs, schema.Image))
+		content, cDiags = img.Body.Content(ev.imageBodySchemas[schema])
 		diags = append(diags, cDiags...)
 	}
 	deps, dDiags := ev.explicitDeps(img)

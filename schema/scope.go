@@ -39,6 +39,38 @@ func (ev *evaluator) evalExpr(expr hcl.Expression, sc scope) (cty.Value, hcl.Dia
 }
 
 func (ev *evaluator) evalContext(sc scope) *hcl.EvalContext {
+	if len(sc.extras) == 0 {
+		if c := ev.contexts[contextIndex(sc)]; c != nil {
+			return c
+		}
+	}
+	return ev.newEvalContext(sc)
+}
+
+// contextIndex is where ev.contexts keeps the context of a scope without
+// each or count.
+func contextIndex(sc scope) int {
+	i := 0
+	if sc.locals {
+		i |= 1
+	}
+	if sc.images {
+		i |= 2
+	}
+	return i
+}
+
+// shareContexts builds the contexts of scopes without each or count from
+// the current var, local and image values, for every expression of those
+// scopes to share: thousands of images evaluate in the same one. Called
+// once locals are final and again once the image variable is.
+func (ev *evaluator) shareContexts() {
+	for i := range ev.contexts {
+		ev.contexts[i] = ev.newEvalContext(scope{locals: i&1 != 0, images: i&2 != 0})
+	}
+}
+
+func (ev *evaluator) newEvalContext(sc scope) *hcl.EvalContext {
 	vars := map[string]cty.Value{"var": ev.varVal}
 	if ev.varVal == cty.NilVal {
 		vars["var"] = objectOf(ev.vars)
