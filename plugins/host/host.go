@@ -99,37 +99,42 @@ func (h *Host) clientConfig(name string) (*plugin.ClientConfig, error) {
 		h.logger.Warn("reattaching to a provider started outside easel", "provider", name, "pid", reattach.Pid)
 		return h.baseConfig(name, &plugin.ClientConfig{Reattach: reattach}), nil
 	}
-	cmd, err := h.command(name)
+	cmd, builtin, err := h.command(name)
 	if err != nil {
 		return nil, err
 	}
 	cmd.Env = append(cmd.Environ(), h.opts.Env...)
-	return h.baseConfig(name, &plugin.ClientConfig{Cmd: cmd, AutoMTLS: true, SkipHostEnv: true}), nil
+	cfg := &plugin.ClientConfig{Cmd: cmd, SkipHostEnv: true}
+	if err := secure(cfg, builtin); err != nil {
+		return nil, fmt.Errorf("starting provider %q: %w", name, err)
+	}
+	return h.baseConfig(name, cfg), nil
 }
 
-// command returns the unstarted process for the named provider.
-func (h *Host) command(name string) (*exec.Cmd, error) {
+// command returns the unstarted process for the named provider, and
+// whether it is this very binary serving a built-in.
+func (h *Host) command(name string) (cmd *exec.Cmd, builtin bool, err error) {
 	if path := h.opts.Getenv(overrideEnv(name)); path != "" {
 		h.logger.Warn("using a local provider build; its checksum is not verified",
 			"provider", name, "path", path, "variable", overrideEnv(name))
-		return exec.Command(path), nil
+		return exec.Command(path), false, nil
 	}
 	for _, b := range h.opts.Builtins {
 		if b == name {
 			if h.opts.Executable == "" {
-				return nil, fmt.Errorf("starting built-in provider %q: the easel executable is unknown", name)
+				return nil, false, fmt.Errorf("starting built-in provider %q: the easel executable is unknown", name)
 			}
-			return exec.Command(h.opts.Executable, BuiltinArg, name), nil
+			return exec.Command(h.opts.Executable, BuiltinArg, name), true, nil
 		}
 	}
 	path, sum, err := h.Discover(name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := h.checkPin(name, path, sum); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return exec.Command(path), nil
+	return exec.Command(path), false, nil
 }
 
 // BuiltinArg is the first argument the easel binary is re-executed with to

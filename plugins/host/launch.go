@@ -3,6 +3,7 @@ package host
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -58,11 +59,17 @@ func (h *Host) providerLogger(name string) hclog.Logger {
 }
 
 // launch starts the process described by cfg, connects to it and registers
-// it with the host.
+// it with the host. Files handed to the process (its TLS material) are
+// closed on easel's side once it has started.
 func (h *Host) launch(ctx context.Context, name string, cfg *plugin.ClientConfig) (plugins.Provider, error) {
+	var handed []*os.File
+	if cfg.Cmd != nil {
+		handed = cfg.Cmd.ExtraFiles
+	}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
+		closeFiles(handed)
 		return nil, ErrClosed
 	}
 	h.starting.Add(1)
@@ -74,7 +81,7 @@ func (h *Host) launch(ctx context.Context, name string, cfg *plugin.ClientConfig
 		cfg.StartTimeout = max(time.Until(dl), time.Millisecond)
 	}
 	client := plugin.NewClient(cfg)
-	rpc, err := h.connect(ctx, client)
+	rpc, err := h.connect(ctx, client, handed)
 	if err != nil {
 		return nil, fmt.Errorf("starting provider %q: %w", name, err)
 	}
@@ -89,7 +96,8 @@ func (h *Host) launch(ctx context.Context, name string, cfg *plugin.ClientConfig
 
 // connect starts the client and dispenses the provider, giving up when ctx
 // ends. A start abandoned that way is killed once go-plugin lets go of it.
-func (h *Host) connect(ctx context.Context, client *plugin.Client) (pb.ProviderClient, error) {
+// The handed files are closed once the start is over, either way.
+func (h *Host) connect(ctx context.Context, client *plugin.Client, handed []*os.File) (pb.ProviderClient, error) {
 	type result struct {
 		rpc pb.ProviderClient
 		err error
@@ -100,6 +108,7 @@ func (h *Host) connect(ctx context.Context, client *plugin.Client) (pb.ProviderC
 	go func() {
 		defer h.starting.Done()
 		rpc, err := dispense(client)
+		closeFiles(handed)
 		select {
 		case ch <- result{rpc, err}:
 		case <-abandon:
@@ -132,4 +141,10 @@ func dispense(client *plugin.Client) (pb.ProviderClient, error) {
 		return nil, fmt.Errorf("unexpected plugin client type %T", raw)
 	}
 	return rpc, nil
+}
+
+func closeFiles(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
 }

@@ -11,6 +11,11 @@ const (
 	MagicCookieValue = "c3f1a7d2-easel-provider-v1"
 	// PluginName is the name the provider is dispensed under.
 	PluginName = "provider"
+	// TLSFDEnv names the variable that tells a built-in provider which
+	// inherited file descriptor carries its TLS certificate and key and
+	// the certificate of the easel process that started it (PEM, in that
+	// order). Without it, go-plugin's AutoMTLS secures the connection.
+	TLSFDEnv = "EASEL_PLUGIN_TLS_FD"
 )
 
 // Transport limits. Bytes are streamed in chunks of at most ChunkSize, and

@@ -65,7 +65,8 @@ func ServeOpts(p Provider, opts ServeOptions) {
 			o = append(o, grpc.MaxRecvMsgSize(pb.MaxMessageSize), grpc.MaxSendMsgSize(pb.MaxMessageSize))
 			return grpc.NewServer(o...)
 		},
-		Logger: logger,
+		Logger:      logger,
+		TLSProvider: hostTLS,
 	}
 	if opts.Debug {
 		serveDebug(cfg, opts)
