@@ -6,13 +6,21 @@
 # image is a real call. Prints, per parallelism, the median wall time of
 # RUNS runs (default 3) against the ideal ceil(N/P) x latency, and the
 # median peak RSS GNU time reports (%M: the largest of easel and its
-# provider process, which easel waits for). The fake's -timeline splits each
+# provider process, which easel waits for), and the median CPU time of both
+# processes (user and system), the steadier figure on a shared machine. The fake's -timeline splits each
 # run's wall time: start-up before the first request reached the API, the
 # span of requests (with the mean number in flight, against P), and what
 # easel did after the last answer. Needs: time (Debian package), python3.
 #
+# The projects live in the work directory: one on tmpfs (/dev/shm/...)
+# bounds what the disk costs (file creation and fsync). PROFILE=1 writes a
+# CPU profile of each parallelism's last run, easel's and its provider's
+# (EASEL_CPUPROFILE), to the work directory:
+# go tool pprof -top WORK/bin/easel WORK/cpu-P64.prof.openai
+#
 #   bench/apply/run.sh [work-dir]
 #   N=500 LATENCY_MS=200 PARALLELISM="16 64" RUNS=5 bench/apply/run.sh
+#   N=2000 PARALLELISM=64 RUNS=1 PROFILE=1 bench/apply/run.sh /dev/shm/applybench
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:-$(mktemp -d)}
@@ -88,17 +96,22 @@ PY
 }
 
 for p in $parallelism; do
-  secs=() rss=() split=()
+  secs=() rss=() cpu=() split=()
   for i in $(seq "$runs"); do
     dir=$work/apply-$p
     project "$dir"
+    profile=()
+    if [ -n "${PROFILE:-}" ] && [ "$i" = "$runs" ]; then
+      profile=(env "EASEL_CPUPROFILE=$work/cpu-P$p.prof")
+    fi
     t0=$(date +%s%N)
-    out=$(/usr/bin/time -f 'TIME %e %M' "$work/bin/easel" -chdir="$dir" apply -auto-approve -parallelism="$p" \
+    out=$("${profile[@]}" /usr/bin/time -f 'TIME %e %M %U %S' "$work/bin/easel" -chdir="$dir" apply -auto-approve -parallelism="$p" \
       -var "openai_base_url=$url" 2>&1 >"$work/apply-$p.out")
     t1=$(date +%s%N)
     grep -q "Apply complete: $n created." "$work/apply-$p.out" || { cat "$work/apply-$p.out"; echo "$out"; exit 1; }
     secs+=("$(echo "$out" | awk '/^TIME/ {print $2}')")
     rss+=("$(echo "$out" | awk '/^TIME/ {printf "%.0f", $3/1024}')")
+    cpu+=("$(echo "$out" | awk '/^TIME/ {printf "%.2f", $4 + $5}')")
     split+=("$(phases "$t0" "$t1")")
   done
   ideal=$(awk -v n="$n" -v p="$p" -v l="$latency_ms" 'BEGIN {printf "%.2f", int((n + p - 1) / p) * l / 1000}')
@@ -107,6 +120,10 @@ for p in $parallelism; do
     "$n" "$p" "$latency_ms" "$med" "$ideal" "$(awk -v m="$med" -v i="$ideal" 'BEGIN {print (m / i - 1) * 100}')" \
     "$(printf '%s\n' "${rss[@]}" | median)" "${secs[*]}" "${rss[*]}"
   col() { printf '%s\n' "${split[@]}" | awk -v c="$1" '{print $c}' | median; }
+  printf '  CPU (user+system, easel and provider): median %ss (runs: %s s)\n' "$(printf '%s\n' "${cpu[@]}" | median)" "${cpu[*]}"
   printf '  split (medians): start-up %ss, requests %ss with %s of %s in flight on average, after the last answer %ss\n' \
     "$(col 1)" "$(col 2)" "$(col 3)" "$p" "$(col 4)"
+  if [ ${#profile[@]} -gt 0 ]; then
+    printf '  CPU profiles of the last run: %s and %s.openai\n' "$work/cpu-P$p.prof" "$work/cpu-P$p.prof"
+  fi
 done
