@@ -245,9 +245,11 @@ func writePlanCache(p *Project, plan *Plan, pl *planner, diags hcl.Diagnostics) 
 		paths = append(paths, path)
 	}
 	sort.Strings(paths)
+	line := make([]byte, 0, 256)
 	for _, path := range paths {
-		id := ids[path]
-		fmt.Fprintf(&b, "file %d %d %d %d %s\n", id.size, id.mtime, id.ctime, id.ino, path)
+		line = appendFileID(append(line[:0], "file "...), ids[path])
+		line = append(append(append(line, ' '), path...), '\n')
+		b.Write(line)
 	}
 	return fsx.WriteFileAtomic(filepath.Join(p.dir, StateDir, planCacheName), b.Bytes(), 0o644)
 }

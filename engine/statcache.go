@@ -137,16 +137,27 @@ func (c *statCache) save() error {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	var b bytes.Buffer
+	b := make([]byte, 0, len(paths)*192)
 	for _, p := range paths {
 		e := c.entries[p]
-		fmt.Fprintf(&b, "%s %d %d %d %d %s\n", e.sum, e.size, e.mtime, e.ctime, e.ino, p)
+		b = append(append(b, e.sum...), ' ')
+		b = appendFileID(b, e.fileID)
+		b = append(append(append(b, ' '), p...), '\n')
 	}
-	if err := fsx.WriteFileAtomic(c.path, b.Bytes(), 0o644); err != nil {
+	if err := fsx.WriteFileAtomic(c.path, b, 0o644); err != nil {
 		return fmt.Errorf("writing stat cache: %w", err)
 	}
 	c.dirty = false
 	return nil
+}
+
+// appendFileID appends "size mtime ctime ino", the form the stat cache
+// and the plan cache store.
+func appendFileID(b []byte, id fileID) []byte {
+	b = strconv.AppendInt(b, id.size, 10)
+	b = strconv.AppendInt(append(b, ' '), id.mtime, 10)
+	b = strconv.AppendInt(append(b, ' '), id.ctime, 10)
+	return strconv.AppendUint(append(b, ' '), id.ino, 10)
 }
 
 // idsFor copies the cached identity of path into ids, when the cache holds
