@@ -6,9 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/easelhq/easel/internal/fsx"
 	"github.com/easelhq/easel/plugins"
+	"golang.org/x/sync/errgroup"
 )
 
 // Candidates: an image with candidates = N is generated N times, one
@@ -52,7 +55,9 @@ type generation struct {
 	refs  []plugins.Reference
 	base  string
 	count int
+	slots int // candidates generated at once
 
+	mu       sync.Mutex // guards the fields below, which calls add to
 	billed   int
 	warnings []string
 	spent    []*float64 // the costs of the calls made
@@ -69,19 +74,48 @@ func (g *generation) run(ctx context.Context) ([]*candidate, error) {
 		}
 		return []*candidate{cd}, nil
 	}
-	cands := make([]*candidate, 0, g.count)
-	for k := 1; k <= g.count; k++ {
-		cd, err := g.candidate(ctx, k)
-		if err != nil {
-			return nil, fmt.Errorf("candidate %d of %d: %w", k, g.count, err)
-		}
-		cands = append(cands, cd)
+	cands, err := g.candidates(ctx)
+	if err != nil {
+		return nil, err
 	}
 	out := g.a.abs(g.pi.change.Output)
 	if err := g.a.cache.restore(cands[0].sum, out); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", g.pi.change.Output, err)
 	}
 	g.a.p.stat.record(out, cands[0].sum)
+	return cands, nil
+}
+
+// candidates generates every candidate, g.slots at a time. After a failure
+// no further one is started, but those running finish: each success is
+// cached and indexed under its seed, so the next apply reuses it rather
+// than paying for it again.
+func (g *generation) candidates(ctx context.Context) ([]*candidate, error) {
+	cands := make([]*candidate, g.count)
+	errs := make([]error, g.count)
+	var failed atomic.Bool
+	var eg errgroup.Group
+	eg.SetLimit(g.slots)
+	for k := 1; k <= g.count; k++ {
+		eg.Go(func() error {
+			if failed.Load() {
+				return nil
+			}
+			cd, err := g.candidate(ctx, k)
+			if err != nil {
+				failed.Store(true)
+				errs[k-1] = fmt.Errorf("candidate %d of %d: %w", k, g.count, err)
+			}
+			cands[k-1] = cd
+			return nil
+		})
+	}
+	_ = eg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
 	return cands, nil
 }
 
@@ -151,11 +185,13 @@ func (g *generation) call(ctx context.Context, seed string, w interface{ Write([
 	if err != nil {
 		return nil, checkedImage{}, g.a.generateFailed(g.inst, g.pi.change, err, gctx)
 	}
+	g.mu.Lock()
 	g.billed += res.BilledRetries
 	g.spent = append(g.spent, res.CostUSD)
 	for _, w := range res.Warnings {
 		g.warnings = append(g.warnings, w.Summary+": "+w.Detail)
 	}
+	g.mu.Unlock()
 	img, err := sink.check(req.Format)
 	if err != nil {
 		return nil, checkedImage{}, err

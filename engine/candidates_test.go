@@ -2,13 +2,17 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/easelhq/easel/internal/fsx"
 	"github.com/easelhq/easel/lockfile"
+	"github.com/easelhq/easel/plugins"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -177,6 +181,54 @@ func TestPickRefusals(t *testing.T) {
 			defer p.Close()
 			if _, err := p.Pick(context.Background(), tt.addr, tt.n); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestCandidatesShareFreeSlots checks that an image's candidates are
+// generated side by side in the slots free at its start, and never more
+// at once than -parallelism allows.
+func TestCandidatesShareFreeSlots(t *testing.T) {
+	for _, parallelism := range []int{1, 2, 4} {
+		t.Run(fmt.Sprint(parallelism), func(t *testing.T) {
+			dir, fake := newProject(t)
+			writeFiles(t, dir, map[string]string{"main.easel.hcl": withCandidates("4")})
+			var mu sync.Mutex
+			inflight, most := 0, 0
+			all := make(chan struct{})
+			release := sync.OnceFunc(func() { close(all) })
+			fake.onCall = func(req *plugins.ImageRequest) {
+				if req.Address != "image.mascot" {
+					return
+				}
+				mu.Lock()
+				inflight++
+				most = max(most, inflight)
+				if inflight == parallelism {
+					release()
+				}
+				mu.Unlock()
+				// Hold the call until as many as may run at once are
+				// running; a sequential apply gives up waiting.
+				select {
+				case <-all:
+				case <-time.After(5 * time.Second):
+				}
+				mu.Lock()
+				inflight--
+				mu.Unlock()
+			}
+			p, pl := plan(t, dir, fake, PlanOptions{Targets: []string{"image.mascot"}})
+			res, err := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: parallelism})
+			if err != nil || res.Done != 1 {
+				t.Fatalf("apply: %v, %+v", err, res)
+			}
+			if most != parallelism {
+				t.Errorf("at most %d candidates ran at once; want %d", most, parallelism)
+			}
+			if le := lockImage(t, dir, "image.mascot"); len(le.Candidates) != 4 {
+				t.Errorf("the lockfile lists %d candidates; want 4", len(le.Candidates))
 			}
 		})
 	}

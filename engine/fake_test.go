@@ -29,6 +29,8 @@ type fakeProvider struct {
 	seeds    map[string][]string // address -> the SpecHash of each call
 	closed   bool
 	estimate *float64
+	// onCall, when set, runs at the start of every Generate, unlocked.
+	onCall func(req *plugins.ImageRequest)
 }
 
 func newFakeProvider() *fakeProvider {
@@ -72,6 +74,9 @@ func (f *fakeProvider) EstimateCost(_ context.Context, reqs []*plugins.ImageRequ
 }
 
 func (f *fakeProvider) Generate(ctx context.Context, req *plugins.ImageRequest, out io.Writer) (*plugins.GenerateResult, error) {
+	if f.onCall != nil {
+		f.onCall(req)
+	}
 	f.mu.Lock()
 	f.calls[req.Address]++
 	f.seeds[req.Address] = append(f.seeds[req.Address], req.SpecHash)

@@ -19,8 +19,9 @@ import (
 
 // generate runs one create or regenerate and records its result. An image
 // whose spec, once its upstream images are done, is in the spec index is
-// restored instead, and its provider is never called.
-func (a *applier) generate(ctx context.Context, n *node, c *Change) {
+// restored instead, and its provider is never called. Its candidates, if
+// any, are generated at most slots at a time.
+func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int) {
 	start := time.Now()
 	pi := a.pl.byAddr[c.Address]
 	refs, err := a.references(ctx, pi)
@@ -33,7 +34,7 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change) {
 	a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action})
 	var r *Result
 	if err == nil {
-		r, err = a.generateOne(ctx, pi, refs)
+		r, err = a.generateOne(ctx, pi, refs, slots)
 	}
 	if r == nil {
 		r = &Result{}
@@ -44,13 +45,13 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change) {
 
 // generateOne calls the provider once per candidate (once for most
 // images) and records the outcome.
-func (a *applier) generateOne(ctx context.Context, pi *planned, refs []plugins.Reference) (*Result, error) {
+func (a *applier) generateOne(ctx context.Context, pi *planned, refs []plugins.Reference, slots int) (*Result, error) {
 	inst, err := a.instance(ctx, pi.change.Provider)
 	if err != nil {
 		return nil, err
 	}
 	spec, base := a.specHashes(pi, refs)
-	g := &generation{a: a, inst: inst, pi: pi, refs: refs, base: base, count: max(pi.spec.candidates, 1)}
+	g := &generation{a: a, inst: inst, pi: pi, refs: refs, base: base, count: max(pi.spec.candidates, 1), slots: max(slots, 1)}
 	cands, err := g.run(ctx)
 	if err != nil {
 		return g.result(nil), err

@@ -37,6 +37,7 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	done := make(chan *node, len(work))
 	ready := readyNodes(work, waiting)
 	remaining, running := len(work), 0
+	slots := map[*node]int{} // the slots each running image holds
 	for remaining > 0 {
 		// The coordinator counts running work itself: a worker sends on
 		// done a moment before its group slot frees, so TryGo right after
@@ -52,8 +53,9 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 				a.skipTree(n, work, "", &remaining)
 				continue
 			}
-			running++
-			a.start(ctx, g, done, n, c)
+			slots[n] = a.slotsFor(c, a.opts.Parallelism-running)
+			running += slots[n]
+			a.start(ctx, g, done, n, c, slots[n])
 		}
 		if interrupted || remaining == 0 {
 			break
@@ -65,7 +67,8 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 			interrupted = true
 			continue
 		}
-		running--
+		running -= slots[n]
+		delete(slots, n)
 		remaining--
 		for _, u := range a.release(n, work, waiting, &remaining, done) {
 			heap.Push(ready, u)
@@ -79,12 +82,19 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	return interrupted
 }
 
+// slotsFor is how many of the free slots an image takes: one, or for an
+// image with candidates one per candidate while slots are free, so its
+// candidates are generated side by side without passing Parallelism.
+func (a *applier) slotsFor(c *Change, free int) int {
+	return max(1, min(c.Candidates, free))
+}
+
 // start runs a generation in the group. The coordinator keeps at most
 // Parallelism running, so Go blocks at most until a finished worker's slot
 // is released, and done is buffered for every image.
-func (a *applier) start(ctx context.Context, g *errgroup.Group, done chan<- *node, n *node, c *Change) {
+func (a *applier) start(ctx context.Context, g *errgroup.Group, done chan<- *node, n *node, c *Change, slots int) {
 	g.Go(func() error {
-		a.generate(ctx, n, c)
+		a.generate(ctx, n, c, slots)
 		done <- n
 		return nil
 	})
