@@ -69,7 +69,7 @@ func classifyError(c *vendorapi.Client, s *spec, resp *vendorapi.Response) vendo
 	final := func(err *sdk.Error) vendorapi.Outcome { return vendorapi.Outcome{Class: vendorapi.Final, Err: err} }
 	switch st := resp.Status; {
 	case e.quota() || st == http.StatusPaymentRequired:
-		return final(quotaError())
+		return final(quotaError(e, ve.RequestID))
 	case st == http.StatusUnauthorized:
 		// The message echoes part of the key: AuthError never repeats it.
 		ae := c.AuthError(ve)
@@ -89,8 +89,14 @@ func classifyError(c *vendorapi.Client, s *spec, resp *vendorapi.Response) vendo
 	return c.ClassifyStatus(resp, ve)
 }
 
-func quotaError() *sdk.Error {
-	return &sdk.Error{Kind: sdk.ErrQuota, Message: "the OpenAI account is out of credit (insufficient_quota)",
+// quotaError stops the provider: the account cannot pay. It names what
+// OpenAI said, insufficient_quota or a bare 402, and the request id.
+func quotaError(e *apiError, requestID string) *sdk.Error {
+	why := "insufficient_quota"
+	if !e.quota() {
+		why = "HTTP 402 Payment Required"
+	}
+	return &sdk.Error{Kind: sdk.ErrQuota, Message: "the OpenAI account is out of credit (" + why + ")" + vendorapi.RequestIDNote(requestID),
 		Hint: "Add credit or raise the budget at https://platform.openai.com/settings/organization/billing. easel makes no further calls to this provider in this run."}
 }
 
