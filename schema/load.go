@@ -130,7 +130,8 @@ type loader struct {
 
 func (ld *loader) decodeFile(f *hcl.File) hcl.Diagnostics {
 	content, diags := f.Body.Content(topSchema)
-	for _, b := range content.Blocks {
+	images := decodeImages(content.Blocks)
+	for i, b := range content.Blocks {
 		switch b.Type {
 		case "easel":
 			diags = append(diags, ld.decodeEasel(b)...)
@@ -141,10 +142,29 @@ func (ld *loader) decodeFile(f *hcl.File) hcl.Diagnostics {
 		case "locals":
 			diags = append(diags, ld.decodeLocals(b)...)
 		case "image":
-			diags = append(diags, ld.decodeImage(b)...)
+			diags = append(diags, ld.addImage(images[i])...)
 		}
 	}
 	return diags
+}
+
+// decodedImage is an image block decoded on its own, before it joins the
+// Config.
+type decodedImage struct {
+	img   *Image // nil when the block could not be decoded
+	diags hcl.Diagnostics
+}
+
+// decodeImages decodes the image blocks among blocks on every core; the
+// result is indexed like blocks.
+func decodeImages(blocks hcl.Blocks) []decodedImage {
+	out := make([]decodedImage, len(blocks))
+	forEachIndex(len(blocks), func(i int) {
+		if blocks[i].Type == "image" {
+			out[i].img, out[i].diags = decodeImage(blocks[i])
+		}
+	})
+	return out
 }
 
 // duplicate is the diagnostic for a second declaration of the same name.

@@ -27,10 +27,12 @@ var imageMetaAttrs = []hcl.AttributeSchema{
 	{Name: attrForEach}, {Name: attrCount}, {Name: attrDependsOn}, {Name: attrCandidates},
 }
 
-func (ld *loader) decodeImage(b *hcl.Block) hcl.Diagnostics {
+// decodeImage decodes one image block, on its own: it may run in parallel
+// with other blocks.
+func decodeImage(b *hcl.Block) (*Image, hcl.Diagnostics) {
 	name := b.Labels[0]
 	if !hclsyntax.ValidIdentifier(name) {
-		return hcl.Diagnostics{invalidName("image", name, b.LabelRanges[0])}
+		return nil, hcl.Diagnostics{invalidName("image", name, b.LabelRanges[0])}
 	}
 	img := &Image{
 		Name: name, ProviderKey: DefaultProvider, ProviderRange: b.DefRange,
@@ -64,12 +66,22 @@ func (ld *loader) decodeImage(b *hcl.Block) hcl.Diagnostics {
 	if attr, ok := attrs[attrDependsOn]; ok {
 		diags = append(diags, img.decodeDependsOn(attr)...)
 	}
-	if prev, ok := ld.images[name]; ok {
-		return append(diags, duplicate("image", name, prev.DeclRange, img.DeclRange))
+	return img, diags
+}
+
+// addImage adds a decoded image block to the Config, unless its name is
+// taken.
+func (ld *loader) addImage(d decodedImage) hcl.Diagnostics {
+	img := d.img
+	if img == nil {
+		return d.diags
 	}
-	ld.images[name] = img
+	if prev, ok := ld.images[img.Name]; ok {
+		return append(d.diags, duplicate("image", img.Name, prev.DeclRange, img.DeclRange))
+	}
+	ld.images[img.Name] = img
 	ld.c.Images = append(ld.c.Images, img)
-	return diags
+	return d.diags
 }
 
 func (img *Image) decodeProvider(attr *hcl.Attribute) hcl.Diagnostics {

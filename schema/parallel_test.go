@@ -76,3 +76,34 @@ func TestEvaluateManyImages(t *testing.T) {
 		t.Errorf("image.img010: prompt %s, references %v", jsonOf(t, img.Attrs.GetAttr("prompt")), img.References)
 	}
 }
+
+// TestLoadManyImagesInOrder loads enough image blocks to decode them on
+// several workers: the images keep the file's order, and a duplicate name
+// is reported against its second declaration.
+func TestLoadManyImagesInOrder(t *testing.T) {
+	var src strings.Builder
+	for i := range 300 {
+		name := fmt.Sprintf("img%03d", i)
+		if i == 250 {
+			name = "img100"
+		}
+		fmt.Fprintf(&src, "image %q {\n  output = \"out/%d.png\"\n}\n", name, i)
+	}
+	dir := writeProject(t, map[string]string{"main.easel.hcl": src.String()})
+	c, diags := Load(dir)
+	if len(diags) != 1 || diags[0].Summary != "Duplicate image" || diags[0].Subject.Start.Line != 751 {
+		t.Fatalf("diagnostics %s; want one duplicate image at line 751", diagString(diags))
+	}
+	if len(c.Images) != 299 {
+		t.Fatalf("%d images; want 299", len(c.Images))
+	}
+	for i, img := range c.Images {
+		j := i
+		if i >= 250 {
+			j = i + 1
+		}
+		if want := fmt.Sprintf("img%03d", j); img.Name != want {
+			t.Fatalf("image %d is %s; want %s", i, img.Name, want)
+		}
+	}
+}
