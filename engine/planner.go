@@ -232,8 +232,11 @@ func (pl *planner) hashRefs(pi *planned) (upstreamChanges bool) {
 func (pl *planner) hashFileAttrs(pi *planned, sch *plugins.Schema) {
 	inst := pi.node.inst
 	for _, a := range sch.Image {
+		if !a.File {
+			continue
+		}
 		path := attrString(inst.Attrs, a.Name)
-		if !a.File || path == "" {
+		if path == "" {
 			continue
 		}
 		rng := inst.AttrRanges[a.Name]
