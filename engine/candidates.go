@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -119,8 +120,9 @@ func (g *generation) candidates(ctx context.Context) ([]*candidate, error) {
 	return cands, nil
 }
 
-// single generates an image without candidates into its output, then
-// keeps a copy in the cache.
+// single generates an image without candidates into its output, and as
+// the bytes stream in, into a cache object too: reading the output back
+// afterwards cost a file open and read per image on the hot path.
 func (g *generation) single(ctx context.Context) (*candidate, error) {
 	c := g.pi.change
 	path := g.a.abs(c.Output)
@@ -128,17 +130,32 @@ func (g *generation) single(ctx context.Context) (*candidate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", c.Output, err)
 	}
-	cd, img, err := g.call(ctx, g.base, out)
+	var w io.Writer = out
+	obj, err := g.a.cache.create()
+	if err != nil {
+		fmt.Fprintf(g.a.p.opts.Log, "%s: not cached: %v\n", c.Address, err)
+	} else {
+		w = io.MultiWriter(out, obj)
+	}
+	cd, img, err := g.call(ctx, g.base, w)
 	if err != nil {
 		out.Abort()
+		if obj != nil {
+			obj.abort()
+		}
 		return nil, err
 	}
 	if err := out.Commit(); err != nil {
+		if obj != nil {
+			obj.abort()
+		}
 		return nil, fmt.Errorf("writing %s: %w", c.Output, err)
 	}
 	g.a.p.stat.record(path, img.sum)
-	if err := g.a.cache.store(path, img.sum); err != nil {
-		fmt.Fprintf(g.a.p.opts.Log, "%s: not cached: %v\n", c.Address, err)
+	if obj != nil {
+		if err := obj.commit(img.sum); err != nil {
+			fmt.Fprintf(g.a.p.opts.Log, "%s: not cached: %v\n", c.Address, err)
+		}
 	}
 	return cd, nil
 }
@@ -175,7 +192,7 @@ func (g *generation) candidate(ctx context.Context, k int) (*candidate, error) {
 
 // call asks the provider for one image with the given seed, streaming it
 // to w, and checks what came back.
-func (g *generation) call(ctx context.Context, seed string, w interface{ Write([]byte) (int, error) }) (*candidate, checkedImage, error) {
+func (g *generation) call(ctx context.Context, seed string, w io.Writer) (*candidate, checkedImage, error) {
 	req := g.a.p.request(g.pi, g.refs)
 	req.SpecHash = seed
 	gctx, cancel := context.WithTimeout(ctx, g.a.opts.ImageTimeout)
