@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/easelhq/easel/internal/imagefmt"
 	"github.com/easelhq/easel/plugins"
@@ -13,8 +14,8 @@ import (
 )
 
 // checkProviders asks each provider to validate and price the images that
-// will be generated, one batch per provider. Both calls are local to the
-// provider: no network.
+// will be generated, one batch per provider, the providers side by side.
+// Both calls are local to the provider: no network.
 func (pl *planner) checkProviders(ctx context.Context) hcl.Diagnostics {
 	batches := map[string][]*planned{}
 	for _, pi := range pl.byAddr {
@@ -28,11 +29,17 @@ func (pl *planner) checkProviders(ctx context.Context) hcl.Diagnostics {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	var diags hcl.Diagnostics
-	for _, name := range names {
+	each := make([]hcl.Diagnostics, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
 		batch := batches[name]
 		sort.Slice(batch, func(i, j int) bool { return batch[i].change.Address < batch[j].change.Address })
-		diags = append(diags, pl.checkBatch(ctx, name, batch)...)
+		wg.Go(func() { each[i] = pl.checkBatch(ctx, name, batch) })
+	}
+	wg.Wait()
+	var diags hcl.Diagnostics
+	for _, d := range each {
+		diags = append(diags, d...)
 	}
 	return diags
 }
@@ -46,20 +53,27 @@ func (pl *planner) checkBatch(ctx context.Context, name string, batch []*planned
 	for i, pi := range batch {
 		reqs[i] = pl.p.request(pi, nil)
 	}
-	var diags hcl.Diagnostics
+	// Validation and pricing are independent: ask for both at once.
+	var (
+		ests []plugins.Estimate
+		eerr error
+		wg   sync.WaitGroup
+	)
+	wg.Go(func() { ests, eerr = prov.EstimateCost(ctx, reqs) })
 	vds, err := prov.ValidateImages(ctx, reqs)
+	wg.Wait()
 	if err != nil {
 		return errDiag("Provider "+name+" failed to validate images", err.Error())
 	}
+	var diags hcl.Diagnostics
 	for i, pi := range batch {
 		if i < len(vds) {
 			inst := pi.node.inst
 			diags = append(diags, mapDiagnostics(vds[i], inst.AttrRanges, inst.DeclRange)...)
 		}
 	}
-	ests, err := prov.EstimateCost(ctx, reqs)
-	if err != nil {
-		return append(diags, errDiag("Provider "+name+" failed to estimate costs", err.Error())...)
+	if eerr != nil {
+		return append(diags, errDiag("Provider "+name+" failed to estimate costs", eerr.Error())...)
 	}
 	for i, pi := range batch {
 		if i < len(ests) {
