@@ -227,3 +227,15 @@ func TestInvalidAndWarnings(t *testing.T) {
 		t.Errorf("Warnings = %v", ws)
 	}
 }
+
+// TestIdlePoolFitsConcurrency checks that the client keeps as many idle
+// connections as it may have requests in flight, so none is dialled again
+// between one image and the next, past net/http's default pool of 100 too.
+func TestIdlePoolFitsConcurrency(t *testing.T) {
+	for _, concurrency := range []int{1, 64, 256} {
+		tr := newHTTPClient(concurrency).Transport.(*http.Transport)
+		if tr.MaxIdleConnsPerHost < concurrency || tr.MaxIdleConns < concurrency {
+			t.Errorf("concurrency %d: idle pool %d per host, %d in all", concurrency, tr.MaxIdleConnsPerHost, tr.MaxIdleConns)
+		}
+	}
+}

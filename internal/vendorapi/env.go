@@ -59,9 +59,12 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// newHTTPClient is a client whose idle pool fits concurrency connections.
+// newHTTPClient is a client whose idle pool fits concurrency connections:
+// per host, and in all (the default keeps 100, so past 100 requests at
+// once the rest would be closed after each answer and dialled again).
 func newHTTPClient(concurrency int) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = max(concurrency, 2)
+	t.MaxIdleConns = max(concurrency, t.MaxIdleConns)
 	return &http.Client{Transport: t}
 }
