@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -98,7 +99,7 @@ func (f *Fetcher) once(ctx context.Context, client *http.Client, u *url.URL, w i
 	req.Header.Set("Accept", "image/png, image/jpeg, image/webp, image/*;q=0.8")
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, ctx.Err() == nil && !isPolicy(err), fail(0, "%s", transportReason(err))
+		return 0, ctx.Err() == nil && !isPolicy(err) && !noSuchHost(err), fail(0, "%s", transportReason(err))
 	}
 	defer resp.Body.Close()
 	switch {
@@ -154,6 +155,13 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 }
 
 func isPolicy(err error) bool { return errors.Is(err, errPolicy) }
+
+// noSuchHost reports a name the resolver says does not exist: a typo in
+// the URL, which trying again does not mend.
+func noSuchHost(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound
+}
 
 // transportReason is a network error without the URL (and its query) that
 // net/http puts in front of it.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -206,3 +207,24 @@ func TestFetchGivesUpAtItsDeadline(t *testing.T) {
 		t.Fatalf("err = %v; want a timeout", err)
 	}
 }
+
+// TestFetchDoesNotRetryAnUnknownHost checks that a host the resolver does
+// not know fails at once: a typo is not mended by waiting.
+func TestFetchDoesNotRetryAnUnknownHost(t *testing.T) {
+	var tries int
+	f := &Fetcher{
+		Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+			tries++
+			return nil, &net.DNSError{Err: "no such host", Name: "cdn.exampel.com", IsNotFound: true}
+		}),
+		Sleep: func(context.Context, time.Duration) error { return nil },
+	}
+	_, err := f.Fetch(context.Background(), "https://cdn.exampel.com/a.png", &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "no such host") || tries != 1 {
+		t.Fatalf("err = %v after %d tries; want one try and the resolver's answer", err, tries)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
