@@ -177,23 +177,12 @@ func request(p sdk.Provider, i int, j job, data []byte) *sdk.Request {
 	if j.fit == "contain" && i%2 == 0 {
 		set["pad"] = cty.StringVal("#ffffff")
 	}
-	vals := map[string]cty.Value{}
-	for _, a := range p.Schema().Image {
-		switch v, ok := set[a.Name]; {
-		case ok:
-			vals[a.Name] = v
-		case a.Default != cty.NilVal:
-			vals[a.Name] = a.Default
-		default:
-			vals[a.Name] = cty.NullVal(a.Type)
-		}
-	}
 	sum := sha256.Sum256(data)
 	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 	ref := sdk.NewReference("image", "image.hero", hex.EncodeToString(sum[:]), "", int64(len(data)), open)
 	return &sdk.Request{
 		Address:    fmt.Sprintf("image.derived[%d]", i),
-		Values:     cty.ObjectVal(vals),
+		Values:     sdk.ValuesOf(p.Schema().Image, set),
 		References: []sdk.Reference{ref},
 		OutputPath: fmt.Sprintf("out/%d.%s", i, j.format),
 		Format:     j.format,

@@ -18,20 +18,9 @@ import (
 // newRequest builds a request the way the engine does: every schema
 // attribute present, defaults applied, null where unset.
 func newRequest(attrs map[string]cty.Value, refs ...sdk.Reference) *sdk.Request {
-	vals := map[string]cty.Value{}
-	for _, a := range New().Schema().Image {
-		switch v, ok := attrs[a.Name]; {
-		case ok:
-			vals[a.Name] = v
-		case a.Default != cty.NilVal:
-			vals[a.Name] = a.Default
-		default:
-			vals[a.Name] = cty.NullVal(a.Type)
-		}
-	}
 	return &sdk.Request{
 		Address:    "image.hero",
-		Values:     cty.ObjectVal(vals),
+		Values:     sdk.ValuesOf(New().Schema().Image, attrs),
 		References: refs,
 		OutputPath: "assets/hero.png",
 		Format:     "png",

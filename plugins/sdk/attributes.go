@@ -29,3 +29,23 @@ func SizeAttr(def string) Attribute {
 	}
 	return a
 }
+
+// ValuesOf is the object easel hands a provider for a block with these
+// attributes (an image's Request.Values, a provider block's Config.Values):
+// every attribute present, with its given value, else its default, else
+// null. Names given but not declared are left out. It is how a provider's
+// tests build requests the way easel does.
+func ValuesOf(attrs []Attribute, given map[string]cty.Value) cty.Value {
+	vals := make(map[string]cty.Value, len(attrs))
+	for _, a := range attrs {
+		switch v, ok := given[a.Name]; {
+		case ok:
+			vals[a.Name] = v
+		case a.Default != cty.NilVal:
+			vals[a.Name] = a.Default
+		default:
+			vals[a.Name] = cty.NullVal(a.Type)
+		}
+	}
+	return cty.ObjectVal(vals)
+}

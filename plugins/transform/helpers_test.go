@@ -27,21 +27,10 @@ var (
 // attribute present, defaults applied, null where unset. The output path's
 // extension sets Format.
 func newRequest(output string, attrs map[string]cty.Value, refs ...sdk.Reference) *sdk.Request {
-	vals := map[string]cty.Value{}
-	for _, a := range New().Schema().Image {
-		switch v, ok := attrs[a.Name]; {
-		case ok:
-			vals[a.Name] = v
-		case a.Default != cty.NilVal:
-			vals[a.Name] = a.Default
-		default:
-			vals[a.Name] = cty.NullVal(a.Type)
-		}
-	}
 	format, _ := imagefmt.FormatFromPath(output)
 	return &sdk.Request{
 		Address:    `image.social["twitter"]`,
-		Values:     cty.ObjectVal(vals),
+		Values:     sdk.ValuesOf(New().Schema().Image, attrs),
 		References: refs,
 		OutputPath: output,
 		Format:     format,

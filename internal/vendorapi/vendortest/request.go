@@ -59,7 +59,7 @@ func Request(t testing.TB, attrs []sdk.Attribute, kv ...any) *sdk.Request {
 	if names := unknown(attrs, given); len(names) > 0 {
 		t.Fatalf("vendortest.Request: unknown attributes %v", names)
 	}
-	req.Values = object(attrs, given)
+	req.Values = sdk.ValuesOf(attrs, given)
 	return req
 }
 
@@ -79,23 +79,7 @@ func unknown(attrs []sdk.Attribute, given map[string]cty.Value) []string {
 // every attribute present, given's value or the default, else null. Names
 // not in attrs are ignored.
 func Config(attrs []sdk.Attribute, given map[string]cty.Value) sdk.Config {
-	return sdk.Config{Values: object(attrs, given)}
-}
-
-// object is attrs' object with given values, defaults, or nulls.
-func object(attrs []sdk.Attribute, given map[string]cty.Value) cty.Value {
-	vals := map[string]cty.Value{}
-	for _, a := range attrs {
-		switch v, ok := given[a.Name]; {
-		case ok:
-			vals[a.Name] = v
-		case a.Default != cty.NilVal:
-			vals[a.Name] = a.Default
-		default:
-			vals[a.Name] = cty.NullVal(a.Type)
-		}
-	}
-	return cty.ObjectVal(vals)
+	return sdk.Config{Values: sdk.ValuesOf(attrs, given)}
 }
 
 // Configure configures p with cfg, failing the test on an error.
