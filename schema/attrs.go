@@ -142,6 +142,9 @@ func stringValue(val cty.Value, expr hcl.Expression, what, hint string) (string,
 	if !val.IsWhollyKnown() {
 		return "", false, nil
 	}
+	if d := sensitiveRecorded(val, what, expr.Range()); d != nil {
+		return "", false, hcl.Diagnostics{d}
+	}
 	val, _ = val.UnmarkDeep()
 	bad := func(detail string) (string, bool, hcl.Diagnostics) {
 		return "", false, hcl.Diagnostics{{
@@ -159,6 +162,22 @@ func stringValue(val cty.Value, expr hcl.Expression, what, hint string) (string,
 		return bad(fmt.Sprintf("%s must be %s, not %s.", what, hint, typeDescription(val.Type())))
 	}
 	return s.AsString(), true, nil
+}
+
+// sensitiveRecorded refuses a value derived from a sensitive one where
+// easel records it in the clear: an output path or a reference is shown in
+// every plan and written to the lockfile, which is committed.
+func sensitiveRecorded(val cty.Value, what string, rng hcl.Range) *hcl.Diagnostic {
+	if !val.ContainsMarked() {
+		return nil
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Sensitive value in %s", what),
+		Detail: fmt.Sprintf("%s cannot use a sensitive value: it is shown in plans and recorded in easel.lock.hcl. "+
+			"Pass a credential through the provider block or its environment variable instead, or use a URL that needs none.", what),
+		Subject: rng.Ptr(),
+	}
 }
 
 func convertNumber(val cty.Value) (cty.Value, error) {

@@ -41,6 +41,35 @@ image "a" {
 	checkDiags(t, diags, []wantDiag{{"main.easel.hcl", 7, "for_each cannot use sensitive values"}})
 }
 
+// TestSensitiveValuesAreNeverRecorded checks that an output path, a
+// reference or a source built from a sensitive value is refused: each is
+// shown in plans and written to the committed lockfile.
+func TestSensitiveValuesAreNeverRecorded(t *testing.T) {
+	dir := writeProject(t, map[string]string{"main.easel.hcl": `variable "token" {
+  type      = string
+  sensitive = true
+}
+image "a" { output = "a-${var.token}.png" }
+image "b" {
+  references = ["https://cdn.example.com/b.png?token=${var.token}"]
+  output     = "b.png"
+}
+image "c" {
+  provider = transform
+  source   = "brand/${var.token}.png"
+  output   = "c.png"
+}`})
+	_, diags := evaluate(t, dir, Inputs{Vars: []string{"token=hunter2-secret"}})
+	checkDiags(t, diags, []wantDiag{
+		{"main.easel.hcl", 5, "output cannot use a sensitive value"},
+		{"main.easel.hcl", 7, "references cannot use a sensitive value"},
+		{"main.easel.hcl", 12, "source cannot use a sensitive value"},
+	})
+	if strings.Contains(diagString(diags), "hunter2") {
+		t.Errorf("a diagnostic shows the sensitive value:\n%s", diagString(diags))
+	}
+}
+
 func TestRequiredProvidersDiagnostics(t *testing.T) {
 	dir := writeProject(t, map[string]string{"main.easel.hcl": `easel {
   required_providers {

@@ -20,6 +20,9 @@ func (ev *evaluator) evalReferences(inst *instance, sc scope) ([]RefSpec, hcl.Di
 	if diags.HasErrors() || !val.IsKnown() {
 		return nil, diags
 	}
+	if d := sensitiveRecorded(val, "references", expr.Range()); d != nil {
+		return nil, append(diags, d)
+	}
 	val, _ = val.UnmarkDeep()
 	if val.IsNull() {
 		return nil, diags
@@ -54,6 +57,9 @@ func (ev *evaluator) evalSource(inst *instance, sc scope) (RefSpec, bool, hcl.Di
 	val, diags := ev.evalExpr(expr, sc)
 	if diags.HasErrors() || !val.IsKnown() {
 		return RefSpec{}, false, diags
+	}
+	if d := sensitiveRecorded(val, attrSource, expr.Range()); d != nil {
+		return RefSpec{}, false, append(diags, d)
 	}
 	val, _ = val.UnmarkDeep()
 	if val.IsNull() {
