@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -122,7 +123,9 @@ func (p *progress) count(ev engine.Event) (quiet bool) {
 		p.cancelled[ev.Address] = true
 	case ev.Kind == engine.EventFailed:
 		p.failed++
-	case ev.Kind == engine.EventSkipped && p.stopping:
+	case ev.Kind == engine.EventSkipped && (p.stopping || errors.Is(ev.Err, engine.ErrInterrupted)):
+		// By the reason, not only by our own notice of the stop: the
+		// engine may see the signal and skip the rest before we do.
 		p.unstarted[ev.Address] = true
 		return true
 	case ev.Kind == engine.EventSkipped:
