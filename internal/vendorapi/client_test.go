@@ -215,19 +215,6 @@ func TestExcerpt(t *testing.T) {
 	}
 }
 
-func TestInvalidAndWarnings(t *testing.T) {
-	diags := sdk.Diagnostics{
-		sdk.Warnf("model", "Deprecated model", "use another"),
-		sdk.Errorf("size", "Unsupported size", "use 1024x1024"),
-		sdk.Errorf("seed", "Invalid seed", "whole numbers"),
-	}
-	err := Invalid(diags)
-	checkErr(t, err, sdk.ErrInvalid, "Unsupported size; Invalid seed", false)
-	if ws := Warnings(diags); len(ws) != 1 || ws[0].Summary != "Deprecated model" {
-		t.Errorf("Warnings = %v", ws)
-	}
-}
-
 // TestIdlePoolFitsConcurrency checks that the client keeps as many idle
 // connections as it may have requests in flight, so none is dialled again
 // between one image and the next, past net/http's default pool of 100 too.

@@ -161,31 +161,3 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 	}
 	return 0
 }
-
-// Invalid turns error diagnostics into one error, for a Generate whose
-// request was not validated first.
-func Invalid(diags sdk.Diagnostics) error {
-	e := &sdk.Error{Kind: sdk.ErrInvalid}
-	for _, d := range diags {
-		if d.Severity != sdk.SeverityError {
-			continue
-		}
-		if e.Message == "" {
-			e.Message, e.Hint = d.Summary, d.Detail
-			continue
-		}
-		e.Message += "; " + d.Summary
-	}
-	return e
-}
-
-// Warnings returns the warnings among diags, for sdk.Response.Warnings.
-func Warnings(diags sdk.Diagnostics) sdk.Diagnostics {
-	var ws sdk.Diagnostics
-	for _, d := range diags {
-		if d.Severity == sdk.SeverityWarning {
-			ws = append(ws, d)
-		}
-	}
-	return ws
-}

@@ -26,7 +26,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	}
 	s, diags := resolve(req)
 	if diags.HasErrors() {
-		return nil, vendorapi.Invalid(diags)
+		return nil, diags.Invalid()
 	}
 	refs, err := readReferences(s.refs, s.model != nil && s.model.URLRefs)
 	if err != nil {
@@ -44,7 +44,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	}
 	resp := t.response()
 	resp.BilledRetries = st.BilledRetries
-	resp.Warnings = vendorapi.Warnings(diags)
+	resp.Warnings = diags.Warnings()
 	return resp, nil
 }
 

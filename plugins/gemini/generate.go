@@ -25,7 +25,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	}
 	s, diags := resolve(req, p.env.Now())
 	if diags.HasErrors() {
-		return nil, vendorapi.Invalid(diags)
+		return nil, diags.Invalid()
 	}
 	body, err := s.body()
 	if err != nil {
@@ -46,7 +46,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 		return nil, err
 	}
 	resp.BilledRetries = stats.BilledRetries
-	resp.Warnings = append(vendorapi.Warnings(diags), resp.Warnings...)
+	resp.Warnings = append(diags.Warnings(), resp.Warnings...)
 	return resp, nil
 }
 

@@ -28,7 +28,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	}
 	s, diags := resolve(req)
 	if diags.HasErrors() {
-		return nil, vendorapi.Invalid(diags)
+		return nil, diags.Invalid()
 	}
 	release, err := client.Limits.Acquire(ctx)
 	if err != nil {
@@ -42,7 +42,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	}
 	resp := g.response()
 	resp.BilledRetries = st.BilledRetries
-	resp.Warnings = append(vendorapi.Warnings(diags), resp.Warnings...)
+	resp.Warnings = append(diags.Warnings(), resp.Warnings...)
 	return resp, nil
 }
 

@@ -22,7 +22,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	}
 	s, diags := p.resolve(req)
 	if diags.HasErrors() {
-		return nil, vendorapi.Invalid(diags)
+		return nil, diags.Invalid()
 	}
 	b, err := newBody(s)
 	if err != nil {
@@ -39,7 +39,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 		return nil, err
 	}
 	g.resp.BilledRetries = st.BilledRetries
-	g.resp.Warnings = vendorapi.Warnings(diags)
+	g.resp.Warnings = diags.Warnings()
 	return g.resp, nil
 }
 

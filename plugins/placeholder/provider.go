@@ -77,7 +77,7 @@ func (provider) EstimateCost(context.Context, *sdk.Request) sdk.Estimate {
 func (provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Response, error) {
 	opts, diags := parseOptions(req)
 	if diags.HasErrors() {
-		return nil, invalid(diags)
+		return nil, diags.Invalid()
 	}
 	if err := sleep(ctx, opts.latency); err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func (provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Response, 
 		MediaType: imagefmt.MediaType(opts.format),
 		CostUSD:   sdk.USD(0),
 		Metadata:  map[string]string{"renderer": modelID},
-		Warnings:  warnings(diags),
+		Warnings:  diags.Warnings(),
 	}, nil
 }
 
@@ -112,31 +112,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// invalid turns error diagnostics into the SDK's user-facing error, for a
-// Generate called without validation.
-func invalid(diags sdk.Diagnostics) error {
-	e := &sdk.Error{Kind: sdk.ErrInvalid}
-	for _, d := range diags {
-		if d.Severity != sdk.SeverityError {
-			continue
-		}
-		if e.Message == "" {
-			e.Message, e.Hint = d.Summary, d.Detail
-			continue
-		}
-		e.Message += "; " + d.Summary
-	}
-	return e
-}
-
-func warnings(diags sdk.Diagnostics) sdk.Diagnostics {
-	var ws sdk.Diagnostics
-	for _, d := range diags {
-		if d.Severity == sdk.SeverityWarning {
-			ws = append(ws, d)
-		}
-	}
-	return ws
 }

@@ -33,6 +33,38 @@ func (ds Diagnostics) HasErrors() bool {
 	return false
 }
 
+// Invalid is the errors among ds as one user-facing *Error of kind
+// ErrInvalid (the first one's summary and detail, then the others'
+// summaries), or nil when there is none: for a Generate that checks its
+// request again, since easel may call it without validating first.
+func (ds Diagnostics) Invalid() error {
+	var e *Error
+	for _, d := range ds {
+		switch {
+		case d.Severity != SeverityError:
+		case e == nil:
+			e = &Error{Kind: ErrInvalid, Message: d.Summary, Hint: d.Detail}
+		default:
+			e.Message += "; " + d.Summary
+		}
+	}
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+// Warnings returns the warnings among ds, for Response.Warnings.
+func (ds Diagnostics) Warnings() Diagnostics {
+	var ws Diagnostics
+	for _, d := range ds {
+		if d.Severity == SeverityWarning {
+			ws = append(ws, d)
+		}
+	}
+	return ws
+}
+
 // Errorf makes an error diagnostic about an attribute.
 func Errorf(attribute, summary, detailFormat string, args ...any) Diagnostic {
 	return Diagnostic{Severity: SeverityError, Attribute: attribute, Summary: summary, Detail: fmt.Sprintf(detailFormat, args...)}

@@ -66,7 +66,7 @@ func (provider) EstimateCost(context.Context, *sdk.Request) sdk.Estimate {
 func (p provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Response, error) {
 	opts, diags := parseOptions(req)
 	if diags.HasErrors() {
-		return nil, invalid(diags)
+		return nil, diags.Invalid()
 	}
 	ref := req.References[0]
 	img, err := p.derive(ctx, ref, opts)
@@ -82,7 +82,7 @@ func (p provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Response
 		MediaType: imagefmt.MediaType(opts.format),
 		CostUSD:   sdk.USD(0),
 		Metadata:  map[string]string{"source_sha256": ref.SHA256, "filter": opts.filter.name},
-		Warnings:  warnings(diags),
+		Warnings:  diags.Warnings(),
 	}, nil
 }
 
@@ -100,31 +100,4 @@ func (p provider) derive(ctx context.Context, ref sdk.Reference, opts options) (
 		return nil, err
 	}
 	return render(ctx, src, opts)
-}
-
-// invalid turns error diagnostics into the SDK's user-facing error, for a
-// Generate called without validation.
-func invalid(diags sdk.Diagnostics) error {
-	e := &sdk.Error{Kind: sdk.ErrInvalid}
-	for _, d := range diags {
-		if d.Severity != sdk.SeverityError {
-			continue
-		}
-		if e.Message == "" {
-			e.Message, e.Hint = d.Summary, d.Detail
-			continue
-		}
-		e.Message += "; " + d.Summary
-	}
-	return e
-}
-
-func warnings(diags sdk.Diagnostics) sdk.Diagnostics {
-	var ws sdk.Diagnostics
-	for _, d := range diags {
-		if d.Severity == sdk.SeverityWarning {
-			ws = append(ws, d)
-		}
-	}
-	return ws
 }
