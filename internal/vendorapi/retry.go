@@ -87,6 +87,32 @@ type Stats struct {
 	MayHaveBilled bool
 }
 
+// Generate is one image's call: it waits for a concurrency slot, then
+// Complete.
+func (c *Client) Generate(ctx context.Context, warnings sdk.Diagnostics, attempt func(ctx context.Context) Outcome, result func() *sdk.Response) (*sdk.Response, error) {
+	release, err := c.Limits.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return c.Complete(ctx, warnings, attempt, result)
+}
+
+// Complete runs attempt under the retry policy (Run) and returns the
+// response the successful attempt left (result), with the billed retries
+// and the request's warnings ahead of the answer's. For a provider that
+// holds its own slot (bfl); others call Generate.
+func (c *Client) Complete(ctx context.Context, warnings sdk.Diagnostics, attempt func(ctx context.Context) Outcome, result func() *sdk.Response) (*sdk.Response, error) {
+	st, err := c.Run(ctx, attempt)
+	if err != nil {
+		return nil, err
+	}
+	resp := result()
+	resp.BilledRetries = st.BilledRetries
+	resp.Warnings = append(warnings, resp.Warnings...)
+	return resp, nil
+}
+
 // Run calls attempt until it succeeds or the policy gives up, waiting for
 // a requests_per_minute token before each attempt. The attempt builds a
 // fresh request each time and returns its outcome; results travel in the

@@ -38,14 +38,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	}
 	defer release()
 	t := &task{client: client, spec: s, refs: refs, body: s.body(refs), pollTimeout: pollTimeout}
-	st, err := client.Run(ctx, t.attempt)
-	if err != nil {
-		return nil, err
-	}
-	resp := t.response()
-	resp.BilledRetries = st.BilledRetries
-	resp.Warnings = diags.Warnings()
-	return resp, nil
+	return client.Complete(ctx, diags.Warnings(), t.attempt, t.response)
 }
 
 // task is one image's trip through BFL's submit, poll and download, over

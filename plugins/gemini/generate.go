@@ -31,23 +31,13 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	release, err := c.Limits.Acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	var resp *sdk.Response
-	stats, err := c.Run(ctx, func(ctx context.Context) vendorapi.Outcome {
+	attempt := func(ctx context.Context) vendorapi.Outcome {
 		out, r := s.attempt(ctx, c, body)
 		resp = r
 		return out
-	})
-	if err != nil {
-		return nil, err
 	}
-	resp.BilledRetries = stats.BilledRetries
-	resp.Warnings = append(diags.Warnings(), resp.Warnings...)
-	return resp, nil
+	return c.Generate(ctx, diags.Warnings(), attempt, func() *sdk.Response { return resp })
 }
 
 // Wire form of a generateContent request (camelCase, as the REST API

@@ -30,20 +30,8 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	if diags.HasErrors() {
 		return nil, diags.Invalid()
 	}
-	release, err := client.Limits.Acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	g := &generation{client: client, cfg: cfg, spec: s, body: s.body(cfg.refField)}
-	st, err := client.Run(ctx, g.attempt)
-	if err != nil {
-		return nil, err
-	}
-	resp := g.response()
-	resp.BilledRetries = st.BilledRetries
-	resp.Warnings = append(diags.Warnings(), resp.Warnings...)
-	return resp, nil
+	return client.Generate(ctx, diags.Warnings(), g.attempt, g.response)
 }
 
 // body is the request's JSON: model, prompt, size, output_format, quality

@@ -28,19 +28,8 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	release, err := client.Limits.Acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	g := &generation{client: client, cfg: cfg, spec: s, body: b}
-	st, err := client.Run(ctx, g.attempt)
-	if err != nil {
-		return nil, err
-	}
-	g.resp.BilledRetries = st.BilledRetries
-	g.resp.Warnings = diags.Warnings()
-	return g.resp, nil
+	return client.Generate(ctx, diags.Warnings(), g.attempt, func() *sdk.Response { return g.resp })
 }
 
 // generation is one image's trip to the API, over as many attempts as the
