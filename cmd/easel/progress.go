@@ -31,7 +31,6 @@ type progress struct {
 	finished  int
 	failed    int
 	skipped   map[string]bool // not attempted: an image they depend on failed
-	stopping  bool            // Ctrl-C was pressed: no new image starts
 	unstarted map[string]bool // not started because of Ctrl-C
 	cancel    bool            // Ctrl-C was pressed twice: running images are cancelled
 	cancelled map[string]bool // failed because they were cancelled
@@ -123,8 +122,8 @@ func (p *progress) count(ev engine.Event) (quiet bool) {
 		p.cancelled[ev.Address] = true
 	case ev.Kind == engine.EventFailed:
 		p.failed++
-	case ev.Kind == engine.EventSkipped && (p.stopping || errors.Is(ev.Err, engine.ErrInterrupted)):
-		// By the reason, not only by our own notice of the stop: the
+	case ev.Kind == engine.EventSkipped && errors.Is(ev.Err, engine.ErrInterrupted):
+		// By the engine's reason, not by our own notice of the stop: the
 		// engine may see the signal and skip the rest before we do.
 		p.unstarted[ev.Address] = true
 		return true
@@ -151,7 +150,6 @@ type outcome struct {
 func (p *progress) interrupted() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.stopping = true
 	p.message(fmt.Sprintf("Interrupted: finishing %s; press Ctrl-C again to cancel them.",
 		plural(len(p.running), "running image", "running images")))
 }
