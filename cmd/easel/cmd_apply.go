@@ -62,15 +62,11 @@ func (a *app) runApply(ctx context.Context, f *applyFlags) error {
 	}
 	o := f.openOptions(false)
 	o.planCache = true
-	s, err := a.open(ctx, o)
+	s, plan, err := a.openAndPlan(ctx, o, &f.planFlags)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	plan, err := a.makePlan(ctx, s, &f.planFlags)
-	if err != nil {
-		return err
-	}
 	a.showPlan(plan, f.json)
 	if !plan.HasChanges() {
 		return nil
@@ -127,15 +123,11 @@ func (a *app) applySaved(ctx context.Context, f *applyFlags, path string) error 
 		targets:     pf.Targets, replace: pf.Replace, json: f.json, maxCost: f.maxCost, lockfile: f.lockfile,
 		exclude: pf.Exclude, keepOrphans: pf.KeepOrphans, urlContent: pf.Plan.RefreshedURLs,
 	}, parallelism: f.parallelism, savedMaxCost: pf.MaxCostUSD}
-	s, err := a.open(ctx, saved.openOptions(false))
+	s, plan, err := a.openAndPlan(ctx, saved.openOptions(false), &saved.planFlags)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	plan, err := a.makePlan(ctx, s, &saved.planFlags)
-	if err != nil {
-		return err
-	}
 	if plan.Fingerprint != pf.Plan.Fingerprint {
 		return fmt.Errorf("Saved plan is stale: %s since the plan was made. Run easel plan again.", staleReason(pf, plan, lockSum(s.p)))
 	}

@@ -101,15 +101,11 @@ func (a *app) commentNow(ctx context.Context, f *planFlags, cf *commentFlags) er
 	}
 	o := f.openOptions(false)
 	o.planCache = true
-	s, err := a.open(ctx, o)
+	s, plan, err := a.openAndPlan(ctx, o, f)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	plan, err := a.makePlan(ctx, s, f)
-	if err != nil {
-		return err
-	}
 	fmt.Fprint(a.stdout, renderComment(plan, cf.options(budgetFor(f.maxCost, 0, s.p.Config))))
 	return nil
 }

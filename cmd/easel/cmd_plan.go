@@ -90,15 +90,11 @@ func (a *app) runPlan(ctx context.Context, f *planFlags, cf *commentFlags, out s
 	}
 	o := f.openOptions(false)
 	o.planCache = out == ""
-	s, err := a.open(ctx, o)
+	s, plan, err := a.openAndPlan(ctx, o, f)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	plan, err := a.makePlan(ctx, s, f)
-	if err != nil {
-		return err
-	}
 	a.showPlanFormat(s, plan, f, cf)
 	if err := a.checkPlan(s, plan, f, 0); err != nil {
 		return err
@@ -115,6 +111,21 @@ func (a *app) runPlan(ctx context.Context, f *planFlags, cf *commentFlags, out s
 		return errChanges
 	}
 	return nil
+}
+
+// openAndPlan opens the project with o and plans with f; the caller
+// closes the session.
+func (a *app) openAndPlan(ctx context.Context, o openOptions, f *planFlags) (*session, *engine.Plan, error) {
+	s, err := a.open(ctx, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := a.makePlan(ctx, s, f)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, plan, nil
 }
 
 // makePlan plans with the targets and replacements of f, showing the

@@ -88,15 +88,11 @@ func (a *app) runReport(ctx context.Context, f *reportFlags, args []string) erro
 
 // planReport plans now, read-only, and reports on the plan.
 func (a *app) planReport(ctx context.Context, im *imager, f *planFlags) (*reportPage, error) {
-	s, err := a.open(ctx, f.openOptions(true))
+	s, plan, err := a.openAndPlan(ctx, f.openOptions(true), f)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	plan, err := a.makePlan(ctx, s, f)
-	if err != nil {
-		return nil, err
-	}
 	page := planPage(plan, s.p.Lock, promptsOf(s.p.Evaluated), im)
 	page.Title = "easel plan"
 	return page, nil
