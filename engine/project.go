@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/easelhq/easel/internal/fetch"
 	"github.com/easelhq/easel/internal/fsx"
 	"github.com/easelhq/easel/lockfile"
 	"github.com/easelhq/easel/plugins"
@@ -64,6 +65,9 @@ func Open(ctx context.Context, opts Options) (*Project, hcl.Diagnostics) {
 	}
 	if opts.Log == nil {
 		opts.Log = io.Discard
+	}
+	if opts.Fetcher == nil {
+		opts.Fetcher = &fetch.Fetcher{}
 	}
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {

@@ -42,7 +42,6 @@ type fetchedURL struct {
 type urlFetches struct {
 	mu    sync.Mutex
 	calls map[string]*urlCall
-	real  *fetch.Fetcher // the default fetcher, made on first use
 }
 
 type urlCall struct {
@@ -109,7 +108,7 @@ func (p *Project) download(ctx context.Context, url string) (fetchedURL, error) 
 		return fetchedURL{}, err
 	}
 	h := sha256.New()
-	n, err := p.fetcher().Fetch(ctx, url, io.MultiWriter(w, h))
+	n, err := p.opts.Fetcher.Fetch(ctx, url, io.MultiWriter(w, h))
 	if err != nil {
 		w.abort()
 		return fetchedURL{}, err
@@ -132,18 +131,6 @@ func sniffObject(w *objectWriter, n int64, h hash.Hash) (fetchedURL, error) {
 		return fetchedURL{}, fmt.Errorf("the file is not a PNG, JPEG or WebP image (%v)", err)
 	}
 	return fetchedURL{sum: hex.EncodeToString(h.Sum(nil)), size: n, mediaType: imagefmt.MediaType(format), width: width, height: height}, nil
-}
-
-func (p *Project) fetcher() URLFetcher {
-	if p.opts.Fetcher != nil {
-		return p.opts.Fetcher
-	}
-	p.urls.mu.Lock()
-	defer p.urls.mu.Unlock()
-	if p.urls.real == nil {
-		p.urls.real = &fetch.Fetcher{}
-	}
-	return p.urls.real
 }
 
 // refresh fetches every URL reference of the selected images, a few at a
