@@ -240,19 +240,30 @@ func (s *outputSink) Write(p []byte) (int, error) {
 type checkedImage struct {
 	sum           string
 	size          int64
+	format        string
 	width, height int
+}
+
+// image reads the header of what was streamed: its format and dimensions,
+// with the bytes' sha256 and size.
+func (s *outputSink) image() (checkedImage, error) {
+	format, w, h, err := imagefmt.Sniff(bytes.NewReader(s.head.Bytes()))
+	if err != nil {
+		return checkedImage{}, err
+	}
+	return checkedImage{sum: hex.EncodeToString(s.h.Sum(nil)), size: s.size, format: format, width: w, height: h}, nil
 }
 
 // check decodes the image header: garbage is an error, never a file.
 func (s *outputSink) check(want string) (checkedImage, error) {
-	format, w, h, err := imagefmt.Sniff(bytes.NewReader(s.head.Bytes()))
+	img, err := s.image()
 	if err != nil {
 		return checkedImage{}, fmt.Errorf("the provider returned something that is not a readable image: %w", err)
 	}
-	if want != "" && format != want {
-		return checkedImage{}, fmt.Errorf("the provider returned a %s image, but the output %s asks for %s", format, filepath.Ext(want), want)
+	if want != "" && img.format != want {
+		return checkedImage{}, fmt.Errorf("the provider returned a %s image, but the output %s asks for %s", img.format, filepath.Ext(want), want)
 	}
-	return checkedImage{sum: hex.EncodeToString(s.h.Sum(nil)), size: s.size, width: w, height: h}, nil
+	return img, nil
 }
 
 // dimensions reads an image file's width and height from its header; zero

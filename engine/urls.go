@@ -2,10 +2,7 @@ package engine
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"sync"
@@ -107,30 +104,21 @@ func (p *Project) download(ctx context.Context, url string) (fetchedURL, error) 
 	if err != nil {
 		return fetchedURL{}, err
 	}
-	h := sha256.New()
-	n, err := p.opts.Fetcher.Fetch(ctx, url, io.MultiWriter(w, h))
-	if err != nil {
+	sink := newOutputSink(w)
+	if _, err := p.opts.Fetcher.Fetch(ctx, url, sink); err != nil {
 		w.abort()
 		return fetchedURL{}, err
 	}
-	f, err := sniffObject(w, n, h)
+	img, err := sink.image()
 	if err != nil {
 		w.abort()
-		return fetchedURL{}, fmt.Errorf("fetching %s: %w", fetch.Redact(url), err)
+		return fetchedURL{}, fmt.Errorf("fetching %s: the file is not a PNG, JPEG or WebP image (%v)", fetch.Redact(url), err)
 	}
-	if err := w.commit(f.sum); err != nil {
+	if err := w.commit(img.sum); err != nil {
 		return fetchedURL{}, err
 	}
-	f.path = cache.path(f.sum)
-	return f, nil
-}
-
-func sniffObject(w *objectWriter, n int64, h hash.Hash) (fetchedURL, error) {
-	format, width, height, err := imagefmt.Sniff(io.NewSectionReader(w.f, 0, n))
-	if err != nil {
-		return fetchedURL{}, fmt.Errorf("the file is not a PNG, JPEG or WebP image (%v)", err)
-	}
-	return fetchedURL{sum: hex.EncodeToString(h.Sum(nil)), size: n, mediaType: imagefmt.MediaType(format), width: width, height: height}, nil
+	return fetchedURL{sum: img.sum, size: img.size, mediaType: imagefmt.MediaType(img.format),
+		width: img.width, height: img.height, path: cache.path(img.sum)}, nil
 }
 
 // refresh fetches every URL reference of the selected images, a few at a
