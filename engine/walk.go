@@ -222,15 +222,6 @@ func (a *applier) reserve(c *Change) bool {
 	return true
 }
 
-func (a *applier) unreserve(c *Change) {
-	if a.opts.MaxCostUSD <= 0 {
-		return
-	}
-	a.mu.Lock()
-	a.committed -= estimateOf(c)
-	a.mu.Unlock()
-}
-
 // spend moves a finished image from booked to spent: its actual cost, or
 // its estimate when the provider did not report one.
 func (a *applier) spend(c *Change, r *Result) {

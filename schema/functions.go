@@ -19,13 +19,10 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
-// Functions returns the function table of expressions in a configuration
-// read from dir: go-cty's standard library under Terraform's names, try and
-// can, and file, templatefile and filesha256 reading files confined to dir.
-func Functions(dir string) map[string]function.Function {
-	return functions(fileReader{dir: dir})
-}
-
+// functions is the function table of expressions in a configuration:
+// go-cty's standard library under Terraform's names, try and can, and
+// file, templatefile and filesha256 reading files through r, confined to
+// the project.
 func functions(r fileReader) map[string]function.Function {
 	fns := stdFunctions()
 	for name, fn := range fileFunctions(r) {

@@ -71,10 +71,6 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-func itoa(n int) string {
-	return strings.TrimLeft(string(rune('0'+n/10000%10))+string(rune('0'+n/1000%10))+string(rune('0'+n/100%10))+string(rune('0'+n/10%10))+string(rune('0'+n%10)), "0")
-}
-
 func abs(f float64) float64 {
 	if f < 0 {
 		return -f
