@@ -56,7 +56,8 @@ type generation struct {
 	refs  []plugins.Reference
 	base  string
 	count int
-	slots int // candidates generated at once
+	slots int    // candidates generated at once
+	free  func() // frees the slots once the provider calls are over
 
 	mu       sync.Mutex // guards the fields below, which calls add to
 	billed   int
@@ -76,6 +77,7 @@ func (g *generation) run(ctx context.Context) ([]*candidate, error) {
 		return []*candidate{cd}, nil
 	}
 	cands, err := g.candidates(ctx)
+	g.free()
 	if err != nil {
 		return nil, err
 	}
@@ -138,6 +140,7 @@ func (g *generation) single(ctx context.Context) (*candidate, error) {
 		w = io.MultiWriter(out, obj)
 	}
 	cd, img, err := g.call(ctx, g.base, w)
+	g.free()
 	if err != nil {
 		out.Abort()
 		if obj != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/easelhq/easel/lockfile"
+	"github.com/easelhq/easel/plugins"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -382,6 +383,27 @@ func TestFileAttributeIsHashedByBytesAndSentAsAFile(t *testing.T) {
 	p := open(t, dir, fake)
 	if _, diags := p.Plan(context.Background(), PlanOptions{}); !diags.HasErrors() || !strings.Contains(diags.Error(), "inside the project") {
 		t.Fatalf("a mask outside the project: %v", diags)
+	}
+}
+
+// An image frees its slot once its provider call is over, before its
+// output and lockfile entry are persisted; the next call may start then,
+// but never more than Parallelism calls run at once.
+func TestParallelismBoundsProviderCalls(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&b, "image \"i%02d\" {\n  provider = fake\n  size = \"4x4\"\n  output = \"o/%02d.png\"\n}\n", i, i)
+	}
+	dir := writeFiles(t, "", map[string]string{"main.easel.hcl": b.String()})
+	fake := newFakeProvider()
+	fake.onCall = func(*plugins.ImageRequest) { time.Sleep(5 * time.Millisecond) }
+	p, pl := plan(t, dir, fake, PlanOptions{})
+	res, err := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: 3})
+	if err != nil || res.Done != 30 {
+		t.Fatalf("apply: %v, done %d of 30", err, res.Done)
+	}
+	if fake.peak > 3 || fake.peak < 2 {
+		t.Fatalf("%d provider calls ran at once at parallelism 3", fake.peak)
 	}
 }
 

@@ -29,6 +29,8 @@ type fakeProvider struct {
 	seeds    map[string][]string // address -> the SpecHash of each call
 	closed   bool
 	estimate *float64
+	active   int // Generate calls running now
+	peak     int // the most that ever ran at once
 	// onCall, when set, runs at the start of every Generate, unlocked.
 	onCall func(req *plugins.ImageRequest)
 }
@@ -74,6 +76,15 @@ func (f *fakeProvider) EstimateCost(_ context.Context, reqs []*plugins.ImageRequ
 }
 
 func (f *fakeProvider) Generate(ctx context.Context, req *plugins.ImageRequest, out io.Writer) (*plugins.GenerateResult, error) {
+	f.mu.Lock()
+	f.active++
+	f.peak = max(f.peak, f.active)
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.active--
+		f.mu.Unlock()
+	}()
 	if f.onCall != nil {
 		f.onCall(req)
 	}

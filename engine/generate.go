@@ -21,7 +21,7 @@ import (
 // whose spec, once its upstream images are done, is in the spec index is
 // restored instead, and its provider is never called. Its candidates, if
 // any, are generated at most slots at a time.
-func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int) {
+func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int, free func()) {
 	start := time.Now()
 	pi := a.pl.byAddr[c.Address]
 	refs, err := a.references(ctx, pi)
@@ -34,7 +34,7 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int) {
 	a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action})
 	var r *Result
 	if err == nil {
-		r, err = a.generateOne(ctx, pi, refs, slots)
+		r, err = a.generateOne(ctx, pi, refs, slots, free)
 	}
 	if r == nil {
 		r = &Result{}
@@ -45,13 +45,13 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int) {
 
 // generateOne calls the provider once per candidate (once for most
 // images) and records the outcome.
-func (a *applier) generateOne(ctx context.Context, pi *planned, refs []plugins.Reference, slots int) (*Result, error) {
+func (a *applier) generateOne(ctx context.Context, pi *planned, refs []plugins.Reference, slots int, free func()) (*Result, error) {
 	inst, err := a.instance(ctx, pi.change.Provider)
 	if err != nil {
 		return nil, err
 	}
 	spec, base := a.specHashes(pi, refs)
-	g := &generation{a: a, inst: inst, pi: pi, refs: refs, base: base, count: max(pi.spec.candidates, 1), slots: max(slots, 1)}
+	g := &generation{a: a, inst: inst, pi: pi, refs: refs, base: base, count: max(pi.spec.candidates, 1), slots: max(slots, 1), free: free}
 	cands, err := g.run(ctx)
 	if err != nil {
 		return g.result(nil), err

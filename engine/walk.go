@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -32,16 +33,17 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 			}
 		}
 	}
+	// The group has no limit: the coordinator counts the slots itself. An
+	// image frees its slots once its provider calls are over (freed) and is
+	// done once its output and lockfile entry are persisted (done), so the
+	// next call does not wait on the disk.
 	g := &errgroup.Group{}
-	g.SetLimit(a.opts.Parallelism)
+	freed := make(chan *node, len(work))
 	done := make(chan *node, len(work))
 	ready := readyNodes(work, waiting)
 	remaining, running := len(work), 0
 	slots := map[*node]int{} // the slots each running image holds
 	for remaining > 0 {
-		// The coordinator counts running work itself: a worker sends on
-		// done a moment before its group slot frees, so TryGo right after
-		// a completion could fail with nothing left running to wake us.
 		for ready.Len() > 0 && running < a.opts.Parallelism && !interrupted {
 			n := heap.Pop(ready).(*node)
 			if a.stopped(ctx) {
@@ -55,20 +57,22 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 			}
 			slots[n] = a.slotsFor(c, a.opts.Parallelism-running)
 			running += slots[n]
-			a.start(ctx, g, done, n, c, slots[n])
+			a.start(ctx, g, freed, done, n, c, slots[n])
 		}
 		if interrupted || remaining == 0 {
 			break
 		}
 		var n *node
 		select {
+		case n = <-freed:
+			running -= slots[n]
+			delete(slots, n)
+			continue
 		case n = <-done:
 		case <-a.stopChan():
 			interrupted = true
 			continue
 		}
-		running -= slots[n]
-		delete(slots, n)
 		remaining--
 		for _, u := range a.release(n, work, waiting, &remaining, done) {
 			heap.Push(ready, u)
@@ -89,12 +93,14 @@ func (a *applier) slotsFor(c *Change, free int) int {
 	return max(1, min(c.Candidates, free))
 }
 
-// start runs a generation in the group. The coordinator keeps at most
-// Parallelism running, so Go blocks at most until a finished worker's slot
-// is released, and done is buffered for every image.
-func (a *applier) start(ctx context.Context, g *errgroup.Group, done chan<- *node, n *node, c *Change, slots int) {
+// start runs a generation in the group. It sends n on freed once its
+// provider calls are over (at the latest when it ends), then on done; both
+// are buffered for every image, so neither send blocks.
+func (a *applier) start(ctx context.Context, g *errgroup.Group, freed, done chan<- *node, n *node, c *Change, slots int) {
 	g.Go(func() error {
-		a.generate(ctx, n, c, slots)
+		free := sync.OnceFunc(func() { freed <- n })
+		a.generate(ctx, n, c, slots, free)
+		free()
 		done <- n
 		return nil
 	})
