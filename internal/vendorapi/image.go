@@ -106,12 +106,11 @@ func DecodeBase64(s string) ([]byte, error) {
 		}
 		s = payload
 	}
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == ' ' {
-			return -1
-		}
-		return r
-	}, s)
+	// The decoder skips line breaks itself; spaces are rare, and mapping
+	// every rune of a 4K image's 13 MB of base64 cost tens of milliseconds.
+	if strings.IndexByte(s, ' ') >= 0 {
+		s = strings.ReplaceAll(s, " ", "")
+	}
 	s = strings.TrimRight(s, "=")
 	if strings.ContainsAny(s, "-_") {
 		return decodeOr(base64.RawURLEncoding, s)

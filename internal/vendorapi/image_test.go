@@ -60,6 +60,8 @@ func TestDecodeBase64(t *testing.T) {
 		{name: "url alphabet", in: base64.RawURLEncoding.EncodeToString(data)},
 		{name: "data URL", in: "data:image/png;base64," + std},
 		{name: "line breaks", in: std[:8] + "\n" + std[8:16] + "\r\n" + std[16:]},
+		{name: "spaces", in: std[:4] + " " + std[4:12] + "  " + std[12:]},
+		{name: "url alphabet with line breaks", in: func() string { u := base64.URLEncoding.EncodeToString(data); return u[:8] + "\r\n" + u[8:] + "\n" }()},
 		{name: "data URL that is not base64", in: "data:image/png," + std, wantErr: true},
 		{name: "not base64", in: "!!not%%base64", wantErr: true},
 	}
@@ -95,6 +97,22 @@ func TestConvert(t *testing.T) {
 		checked, err := CheckImage(got.Data, Want{Formats: []string{format}, Width: 40, Height: 30})
 		if err != nil || checked.Format != got.Format || got.Width != 40 {
 			t.Errorf("Convert(%s) = %s %dx%d, check: %v", format, got.Format, got.Width, got.Height, err)
+		}
+	}
+}
+
+// BenchmarkDecodeBase64 decodes a 4 MB image's base64, the size of a
+// large PNG in a JSON answer.
+func BenchmarkDecodeBase64(b *testing.B) {
+	data := make([]byte, 4<<20)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	s := base64.StdEncoding.EncodeToString(data)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		if _, err := DecodeBase64(s); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
