@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -106,14 +107,16 @@ func (s *lockSaver) save() error {
 		s.mu.Unlock()
 		return nil
 	}
-	if err := s.file.Validate(); err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("refusing to write a lockfile the next run could not read: %w", err)
-	}
-	data := s.file.Bytes()
+	// Images are replaced, never changed in place: a copy of the lists is
+	// a consistent snapshot, rendered without holding up the images that
+	// finish meanwhile.
+	snap := &lockfile.File{Version: s.file.Version, Providers: slices.Clone(s.file.Providers), Images: slices.Clone(s.file.Images)}
 	cur := s.version
 	s.mu.Unlock()
-	if err := writeLock(s.path, data); err != nil {
+	if err := snap.Validate(); err != nil {
+		return fmt.Errorf("refusing to write a lockfile the next run could not read: %w", err)
+	}
+	if err := writeLock(s.path, snap.Bytes()); err != nil {
 		return err
 	}
 	s.written, s.lastWrite = cur, time.Now()
