@@ -106,7 +106,7 @@ func (c *outputCache) index(e *cacheEntry) error {
 	if path == "" {
 		return fmt.Errorf("indexing %s: %q is not a spec hash", e.Address, e.SpecHash)
 	}
-	data, err := json.MarshalIndent(e, "", "  ")
+	data, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("indexing %s: %w", e.Address, err)
 	}

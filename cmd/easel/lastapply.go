@@ -110,7 +110,7 @@ func newLastApply(plan *engine.Plan, before map[string]imgRef, prompts map[strin
 func lastApplyPath(dir string) string { return filepath.Join(dir, engine.StateDir, lastApplyName) }
 
 func (la *lastApply) save(dir string) error {
-	data, err := json.MarshalIndent(la, "", "  ")
+	data, err := json.Marshal(la) // read by easel report, not by people
 	if err != nil {
 		return fmt.Errorf("encoding the apply record: %w", err)
 	}
