@@ -31,3 +31,26 @@ func BenchmarkEvaluate10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEvaluateCount500 evaluates one image block with count = 500
+// whose output does arithmetic on count.index, as the apply benchmark's
+// project does.
+func BenchmarkEvaluateCount500(b *testing.B) {
+	src := `image "p" {
+  count  = 500
+  prompt = "Product shot ${count.index}, flat vector illustration, brand blue"
+  output = "assets/${floor(count.index / 100)}/p${count.index}.png"
+}
+`
+	dir := b.TempDir()
+	writeFile(b, dir, "main.easel.hcl", src)
+	c, diags := Load(dir)
+	if diags.HasErrors() {
+		b.Fatal(diagString(diags))
+	}
+	for b.Loop() {
+		if _, diags := c.Evaluate(Inputs{}, testSchemas()); diags.HasErrors() {
+			b.Fatal(diagString(diags))
+		}
+	}
+}

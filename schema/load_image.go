@@ -34,6 +34,7 @@ func decodeImage(b *hcl.Block) (*Image, hcl.Diagnostics) {
 	if !hclsyntax.ValidIdentifier(name) {
 		return nil, hcl.Diagnostics{invalidName("image", name, b.LabelRanges[0])}
 	}
+	wrapTemplateParts(b.Body)
 	img := &Image{
 		Name: name, ProviderKey: DefaultProvider, ProviderRange: b.DefRange,
 		DeclRange: b.DefRange, Body: b.Body,
