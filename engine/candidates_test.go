@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,5 +232,61 @@ func TestCandidatesShareFreeSlots(t *testing.T) {
 				t.Errorf("the lockfile lists %d candidates; want 4", len(le.Candidates))
 			}
 		})
+	}
+}
+
+// At apply, an image whose spec hash the plan knew and whose references
+// have the bytes they were planned with takes the plan's hash instead of
+// hashing again; it must be exactly the hash computed from scratch, and
+// a reference that changed since the plan must be hashed again.
+func TestSpecHashesAtApplyMatchAFullHash(t *testing.T) {
+	dir := writeFiles(t, "", map[string]string{"main.easel.hcl": `
+image "a" {
+  provider   = fake
+  size       = "4x4"
+  output     = "a.png"
+  candidates = 3
+  references = ["ref.png"]
+}
+image "b" {
+  provider   = fake
+  size       = "4x4"
+  output     = "b.png"
+  references = ["ref.png"]
+}
+image "c" {
+  provider = fake
+  size     = "4x4"
+  output   = "c.png"
+}
+`})
+	writePNG(t, filepath.Join(dir, "ref.png"), color.RGBA{1, 2, 3, 255})
+	p, _ := plan(t, dir, newFakeProvider(), PlanOptions{})
+	for addr, pi := range p.lastPlan.byAddr {
+		refs := make([]plugins.Reference, len(pi.refs))
+		for i, r := range pi.refs {
+			refs[i] = plugins.Reference{SHA256: r.sum}
+		}
+		full := func(refs []plugins.Reference) (string, string) {
+			s := *pi.spec
+			s.refs = nil
+			for i, r := range refs {
+				s.refs = append(s.refs, pi.refs[i].key(r.SHA256))
+			}
+			return s.hash(), s.baseHash()
+		}
+		spec, base := (*applier)(nil).specHashes(pi, refs)
+		wantSpec, wantBase := full(refs)
+		if spec != wantSpec || base != wantBase {
+			t.Errorf("%s: specHashes = %s, %s; a full hash gives %s, %s", addr, spec, base, wantSpec, wantBase)
+		}
+		if len(refs) == 0 {
+			continue
+		}
+		refs[0].SHA256 = strings.Repeat("0", 64)
+		spec, base = (*applier)(nil).specHashes(pi, refs)
+		if wantSpec, wantBase = full(refs); spec != wantSpec || base != wantBase {
+			t.Errorf("%s with a changed reference: specHashes = %s, %s; a full hash gives %s, %s", addr, spec, base, wantSpec, wantBase)
+		}
 	}
 }

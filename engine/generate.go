@@ -25,8 +25,10 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int, f
 	start := time.Now()
 	pi := a.pl.byAddr[c.Address]
 	refs, err := a.references(ctx, pi)
+	var spec, base string
 	if err == nil {
-		if r := a.reuse(pi, refs); r != nil {
+		spec, base = a.specHashes(pi, refs)
+		if r := a.reuse(pi, refs, spec); r != nil {
 			a.finish(c, r)
 			return
 		}
@@ -34,7 +36,7 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int, f
 	a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action})
 	var r *Result
 	if err == nil {
-		r, err = a.generateOne(ctx, pi, refs, slots, free)
+		r, err = a.generateOne(ctx, pi, refs, spec, base, slots, free)
 	}
 	if r == nil {
 		r = &Result{}
@@ -45,12 +47,11 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int, f
 
 // generateOne calls the provider once per candidate (once for most
 // images) and records the outcome.
-func (a *applier) generateOne(ctx context.Context, pi *planned, refs []plugins.Reference, slots int, free func()) (*Result, error) {
+func (a *applier) generateOne(ctx context.Context, pi *planned, refs []plugins.Reference, spec, base string, slots int, free func()) (*Result, error) {
 	inst, err := a.instance(ctx, pi.change.Provider)
 	if err != nil {
 		return nil, err
 	}
-	spec, base := a.specHashes(pi, refs)
 	g := &generation{a: a, inst: inst, pi: pi, refs: refs, base: base, count: max(pi.spec.candidates, 1), slots: max(slots, 1), free: free}
 	cands, err := g.run(ctx)
 	if err != nil {
@@ -149,12 +150,30 @@ func (a *applier) references(ctx context.Context, pi *planned) ([]plugins.Refere
 // specHashes completes the spec hash once every upstream output is known,
 // and the base hash its candidates' seeds derive from.
 func (a *applier) specHashes(pi *planned, refs []plugins.Reference) (spec, base string) {
+	if spec = pi.change.SpecHash; spec != "" && sameSums(pi, refs) {
+		// Known at plan time, and no reference changed since: the hash
+		// is the plan's. Only candidates make the base hash differ.
+		if pi.spec.candidates > 1 {
+			return spec, pi.spec.baseHash()
+		}
+		return spec, spec
+	}
 	s := *pi.spec
 	s.refs = make([]string, len(refs))
 	for i, r := range refs {
 		s.refs[i] = pi.refs[i].key(r.SHA256)
 	}
 	return s.hash(), s.baseHash()
+}
+
+// sameSums reports whether every reference has the bytes it was planned with.
+func sameSums(pi *planned, refs []plugins.Reference) bool {
+	for i, r := range refs {
+		if r.SHA256 != pi.refs[i].sum {
+			return false
+		}
+	}
+	return true
 }
 
 // instance returns the configured provider for a key, starting and

@@ -96,13 +96,12 @@ func (a *applier) restoreEntry(pi *planned, e *cacheEntry, le *lockfile.Image) e
 }
 
 // reuse restores an image that was planned to generate when, now that
-// every image upstream of it is done, its spec turns out to be one the
-// spec index knows. It returns nil when the image must be generated.
-func (a *applier) reuse(pi *planned, refs []plugins.Reference) *Result {
+// every image upstream of it is done, its spec (hash) turns out to be one
+// the spec index knows. It returns nil when the image must be generated.
+func (a *applier) reuse(pi *planned, refs []plugins.Reference, spec string) *Result {
 	if a.pl.replace[pi.change.Address] {
 		return nil
 	}
-	spec, _ := a.specHashes(pi, refs)
 	e, ok := a.cache.lookup(spec)
 	if !ok {
 		return nil
