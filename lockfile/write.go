@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -33,6 +34,9 @@ const header = `# This file is maintained by easel: it records what every image 
 // lists is written through hclwrite. Tests hold both paths to the same bytes.
 func (f *File) Bytes() []byte {
 	w := &blockWriter{}
+	// About what a typical image takes: growing the buffer by doubling
+	// was 40% of the bytes allocated.
+	w.buf.Grow(len(header) + 64 + 128*len(f.Providers) + 768*len(f.Images))
 	w.buf.WriteString(header + "\nversion = " + strconv.Itoa(Version) + "\n")
 	for _, p := range sortedBy(f.Providers, func(p *Provider) string { return p.Name }) {
 		w.buf.WriteByte('\n')
@@ -167,7 +171,7 @@ func (w *blockWriter) image(img *Image) {
 		w.field("candidates", appendValue(nil, candidatesVal(img.Candidates)))
 	}
 	if inputs := writableInputs(img.Inputs); len(inputs) > 0 {
-		w.object(1, "inputs", cty.ObjectVal(inputs))
+		w.valueMap(1, "inputs", inputs)
 	}
 	for _, r := range img.References {
 		if r != nil {
@@ -180,9 +184,51 @@ func (w *blockWriter) image(img *Image) {
 		}
 	}
 	if len(img.Metadata) > 0 {
-		w.object(1, "metadata", stringMapVal(img.Metadata))
+		w.stringMap(1, "metadata", img.Metadata)
 	}
 	w.line(0, "}")
+}
+
+// valueMap and stringMap write m as object would write it as a cty object
+// (keys in the same sorted order), without building one when every key is
+// plain ASCII (cty normalises other keys, which could reorder or merge them).
+func (w *blockWriter) valueMap(indent int, key string, m map[string]cty.Value) {
+	if !plainKeys(m) {
+		w.object(indent, key, cty.ObjectVal(m))
+		return
+	}
+	w.line(indent, key+" = {")
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		name, width := keyLit(k)
+		if e := m[k]; isMultiline(e) {
+			w.object(indent+1, name, e)
+		} else {
+			w.attr(indent+1, name, width, appendValue(nil, e))
+		}
+	}
+	w.line(indent, "}")
+}
+
+func (w *blockWriter) stringMap(indent int, key string, m map[string]string) {
+	if !plainKeys(m) {
+		w.object(indent, key, stringMapVal(m))
+		return
+	}
+	w.line(indent, key+" = {")
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		name, width := keyLit(k)
+		w.attr(indent+1, name, width, appendStringLit(nil, m[k]))
+	}
+	w.line(indent, "}")
+}
+
+func plainKeys[V any](m map[string]V) bool {
+	for k := range m {
+		if !plainASCII(k) {
+			return false
+		}
+	}
+	return true
 }
 
 // object writes `key = { ... }` over several lines at the given indent.
