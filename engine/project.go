@@ -154,9 +154,16 @@ func (p *Project) load(ctx context.Context) hcl.Diagnostics {
 	if ps, ok := p.opts.Providers.(PinSetter); ok {
 		ps.SetPins(lockPins(lock))
 	}
-	diags = append(diags, p.startProviders(ctx, cfg.ProviderNames())...)
+	// The providers start while what needs no schema is evaluated.
+	started := make(chan hcl.Diagnostics, 1)
+	go func() { started <- p.startProviders(ctx, cfg.ProviderNames()) }()
+	waitProviders := sync.OnceValue(func() hcl.Diagnostics { return <-started })
 	in := schema.Inputs{Vars: p.opts.Vars, VarFiles: p.opts.VarFiles, Env: p.opts.Env, OnFileRead: p.inputs.stat}
-	ev, ediags := cfg.Evaluate(in, p.Schemas)
+	ev, ediags := cfg.EvaluateLater(in, func() map[string]*plugins.Schema {
+		waitProviders()
+		return p.Schemas
+	})
+	diags = append(diags, waitProviders()...)
 	diags = append(diags, ediags...)
 	p.Evaluated = ev
 	if ev == nil || diags.HasErrors() {

@@ -121,17 +121,28 @@ type RefSpec struct {
 // together with every diagnostic; when the diagnostics hold errors the
 // result is incomplete and must not be acted on.
 func (c *Config) Evaluate(in Inputs, schemas map[string]*plugins.Schema) (*Evaluated, hcl.Diagnostics) {
-	ev := newEvaluator(c, in, schemas)
+	return c.EvaluateLater(in, func() map[string]*plugins.Schema { return schemas })
+}
+
+// EvaluateLater is Evaluate for a caller whose providers are still
+// starting: it evaluates what needs no schema first (variables, locals,
+// and each image's expansion: count, for_each and output), and only then
+// calls schemas, which may block until the providers are up. Diagnostics
+// come in the same order as Evaluate's.
+func (c *Config) EvaluateLater(in Inputs, schemas func() map[string]*plugins.Schema) (*Evaluated, hcl.Diagnostics) {
+	ev := newEvaluator(c, in)
 	var diags hcl.Diagnostics
 	diags = append(diags, ev.evalVariables()...)
 	ev.varVal = objectOf(ev.vars)
 	diags = append(diags, ev.evalLocals()...)
 	ev.localVal = objectOf(ev.locals)
 	ev.shareContexts()
+	expandDiags := ev.expandImages()
+	expandDiags = append(expandDiags, ev.checkOutputs()...)
+	ev.setSchemas(schemas())
 	providers, pDiags := ev.evalProviders()
 	diags = append(diags, pDiags...)
-	diags = append(diags, ev.expandImages()...)
-	diags = append(diags, ev.checkOutputs()...)
+	diags = append(diags, expandDiags...)
 	images, iDiags := ev.evalImages()
 	diags = append(diags, iDiags...)
 
@@ -185,7 +196,7 @@ type evaluator struct {
 	imageVal cty.Value
 }
 
-func newEvaluator(c *Config, in Inputs, schemas map[string]*plugins.Schema) *evaluator {
+func newEvaluator(c *Config, in Inputs) *evaluator {
 	files := make(map[string]*hcl.File, len(c.Files))
 	for name, f := range c.Files {
 		files[name] = f
@@ -197,27 +208,31 @@ func newEvaluator(c *Config, in Inputs, schemas map[string]*plugins.Schema) *eva
 		imageNames = append(imageNames, img.Name)
 	}
 	sort.Strings(imageNames)
-	bodySchemas := make(map[*plugins.Schema]*hcl.BodySchema, len(schemas))
-	for _, s := range schemas {
-		if s != nil {
-			bodySchemas[s] = bodySchema(imageMetaAttrs, s.Image)
-		}
-	}
 	return &evaluator{
-		c: c, in: in, schemas: schemas,
+		c: c, in: in,
 		varNames: mapKeys(c.Variables), localNames: mapKeys(c.Locals),
 		imageNames: imageNames, imagesByName: byName,
-		paths:            newPathChecker(c.Dir),
-		refFiles:         map[string]bool{},
-		funcs:            functions(fileReader{dir: c.Dir, onRead: in.OnFileRead}),
-		files:            files,
-		imageBodySchemas: bodySchemas,
-		vars:             map[string]cty.Value{},
-		locals:           map[string]cty.Value{},
-		instances:        map[string][]*instance{},
-		byAddress:        map[string]*instance{},
-		byOutput:         map[string]*instance{},
-		imageVal:         cty.EmptyObjectVal,
+		paths:     newPathChecker(c.Dir),
+		refFiles:  map[string]bool{},
+		funcs:     functions(fileReader{dir: c.Dir, onRead: in.OnFileRead}),
+		files:     files,
+		vars:      map[string]cty.Value{},
+		locals:    map[string]cty.Value{},
+		instances: map[string][]*instance{},
+		byAddress: map[string]*instance{},
+		byOutput:  map[string]*instance{},
+		imageVal:  cty.EmptyObjectVal,
+	}
+}
+
+// setSchemas hands the evaluator the providers' schemas.
+func (ev *evaluator) setSchemas(schemas map[string]*plugins.Schema) {
+	ev.schemas = schemas
+	ev.imageBodySchemas = make(map[*plugins.Schema]*hcl.BodySchema, len(schemas))
+	for _, s := range schemas {
+		if s != nil {
+			ev.imageBodySchemas[s] = bodySchema(imageMetaAttrs, s.Image)
+		}
 	}
 }
 
