@@ -185,7 +185,7 @@ type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
-func writeFile(t *testing.T, path string, b []byte) {
+func writeFile(t testing.TB, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
@@ -199,4 +199,27 @@ func sha(b []byte) string {
 
 func openFile(path string) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) { return os.Open(path) }
+}
+
+// BenchmarkGenerateLarge sends a 16 MB reference to the provider process
+// and streams a 16 MB image back: the plugin boundary's throughput.
+func BenchmarkGenerateLarge(b *testing.B) {
+	opts, _ := testOptions(b, nil)
+	p := startProvider(b, newTestHost(b, opts), "fake")
+	dir := b.TempDir()
+	data := make([]byte, 16<<20)
+	rand.Read(data)
+	refPath := filepath.Join(dir, "reference.bin")
+	writeFile(b, refPath, data)
+	imgPath := filepath.Join(dir, "big.bin")
+	writeFile(b, imgPath, data)
+	ref := plugins.Reference{Kind: plugins.ReferenceFile, Name: "brand/huge.png", SHA256: sha(data),
+		Size: int64(len(data)), MediaType: "image/png", Open: openFile(refPath)}
+	req := imageReq("image.hero", map[string]cty.Value{"mode": cty.StringVal("echo"), "image_path": cty.StringVal(imgPath)}, ref)
+	b.SetBytes(2 * int64(len(data)))
+	for b.Loop() {
+		if _, err := p.Generate(context.Background(), req, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -40,7 +40,7 @@ func (b *syncBuffer) String() string {
 
 // testOptions are Options for a host whose built-ins "fake" and "bare" are
 // served by this test binary; env is its whole environment.
-func testOptions(t *testing.T, env map[string]string) (Options, *syncBuffer) {
+func testOptions(t testing.TB, env map[string]string) (Options, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
 	return Options{
@@ -53,20 +53,20 @@ func testOptions(t *testing.T, env map[string]string) (Options, *syncBuffer) {
 	}, logs
 }
 
-func newTestHost(t *testing.T, opts Options) *Host {
+func newTestHost(t testing.TB, opts Options) *Host {
 	t.Helper()
 	h := New(opts)
 	t.Cleanup(h.Close)
 	return h
 }
 
-func testContext(t *testing.T) context.Context {
+func testContext(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func startProvider(t *testing.T, h *Host, name string) plugins.Provider {
+func startProvider(t testing.TB, h *Host, name string) plugins.Provider {
 	t.Helper()
 	p, err := h.Start(testContext(t), name)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -38,6 +39,7 @@ type options struct {
 	latency  string
 	verbose  bool
 	timeline string
+	cpuprof  string
 	cfg      fakeapi.Config
 }
 
@@ -61,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	retired := fs.String("retired", "dall-e-2,dall-e-3,gpt-image-1", "comma-separated models answering 404 model_not_found (shut down)")
 	fs.BoolVar(&o.verbose, "v", false, "log every request")
 	fs.StringVar(&o.timeline, "timeline", "", "write one line per request to this file: start and end (Unix ns), status, path; for benchmarks")
+	fs.StringVar(&o.cpuprof, "cpuprofile", "", "write a CPU profile of the whole run to this file; for benchmarks")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -104,6 +107,17 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
+	}
+	if o.cpuprof != "" {
+		f, err := os.Create(o.cpuprof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var h http.Handler = fakeapi.NewOpenAI(o.cfg)
 	logger := log.New(stderr, "fakeapi: ", log.LstdFlags)
