@@ -10,7 +10,11 @@
 # processes (user and system), the steadier figure on a shared machine. The fake's -timeline splits each
 # run's wall time: start-up before the first request reached the API, the
 # span of requests (with the mean number in flight, against P), and what
-# easel did after the last answer. Needs: time (Debian package), python3.
+# easel did after the last answer. Beside each parallelism, the baseline:
+# bench/apply/bareclient makes the same requests from one bare process
+# (no plan, provider process, files or lockfile), alternating with easel's
+# runs; easel's time over it is easel's own cost on this machine. Needs:
+# time (Debian package), python3.
 #
 # The projects live in the work directory: one on tmpfs (/dev/shm/...)
 # bounds what the disk costs (file creation and fsync). PROFILE=1 writes a
@@ -31,7 +35,8 @@ runs=${RUNS:-3}
 port=${PORT:-18931}
 key=sk-bench-not-a-secret
 mkdir -p "$work/bin"
-(cd "$root" && go build -o "$work/bin/easel" ./cmd/easel && go build -o "$work/bin/fakeapi" ./internal/fakeapi/cmd/fakeapi)
+(cd "$root" && go build -o "$work/bin/easel" ./cmd/easel && go build -o "$work/bin/fakeapi" ./internal/fakeapi/cmd/fakeapi &&
+  go build -o "$work/bin/bareclient" ./bench/apply/bareclient)
 
 timeline=$work/timeline
 "$work/bin/fakeapi" -addr "127.0.0.1:$port" -key "$key" -latency "${latency_ms}ms" -timeline "$timeline" 2>"$work/fakeapi.log" &
@@ -96,7 +101,7 @@ PY
 }
 
 for p in $parallelism; do
-  secs=() rss=() cpu=() split=()
+  secs=() rss=() cpu=() split=() bare=()
   for i in $(seq "$runs"); do
     dir=$work/apply-$p
     project "$dir"
@@ -110,6 +115,7 @@ for p in $parallelism; do
     t1=$(date +%s%N)
     grep -q "Apply complete: $n created." "$work/apply-$p.out" || { cat "$work/apply-$p.out"; echo "$out"; exit 1; }
     secs+=("$(echo "$out" | awk '/^TIME/ {print $2}')")
+    bare+=("$("$work/bin/bareclient" -url "$url" -key "$key" -n "$n" -p "$p")")
     rss+=("$(echo "$out" | awk '/^TIME/ {printf "%.0f", $3/1024}')")
     cpu+=("$(echo "$out" | awk '/^TIME/ {printf "%.2f", $4 + $5}')")
     split+=("$(phases "$t0" "$t1")")
@@ -119,6 +125,10 @@ for p in $parallelism; do
   printf 'N=%s P=%s latency=%sms: median %ss, ideal %ss, %+.1f%% over ideal; peak RSS median %s MiB (runs: %s s; %s MiB)\n' \
     "$n" "$p" "$latency_ms" "$med" "$ideal" "$(awk -v m="$med" -v i="$ideal" 'BEGIN {print (m / i - 1) * 100}')" \
     "$(printf '%s\n' "${rss[@]}" | median)" "${secs[*]}" "${rss[*]}"
+  bmed=$(printf '%s\n' "${bare[@]}" | median)
+  printf '  baseline, a bare HTTP client making the same requests (bench/apply/bareclient): median %ss, %+.1f%% over ideal; easel %+.3fs (x%.3f) (runs: %s s)\n' \
+    "$bmed" "$(awk -v m="$bmed" -v i="$ideal" 'BEGIN {print (m / i - 1) * 100}')" \
+    "$(awk -v e="$med" -v b="$bmed" 'BEGIN {print e - b}')" "$(awk -v e="$med" -v b="$bmed" 'BEGIN {print e / b}')" "${bare[*]}"
   col() { printf '%s\n' "${split[@]}" | awk -v c="$1" '{print $c}' | median; }
   printf '  CPU (user+system, easel and provider): median %ss (runs: %s s)\n' "$(printf '%s\n' "${cpu[@]}" | median)" "${cpu[*]}"
   printf '  split (medians): start-up %ss, requests %ss with %s of %s in flight on average, after the last answer %ss\n' \
