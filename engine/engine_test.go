@@ -386,15 +386,21 @@ func TestFileAttributeIsHashedByBytesAndSentAsAFile(t *testing.T) {
 	}
 }
 
+// independentImages is a configuration of n images on the fake provider
+// that depend on nothing.
+func independentImages(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "image \"i%02d\" {\n  provider = fake\n  size = \"4x4\"\n  output = \"o/%02d.png\"\n}\n", i, i)
+	}
+	return b.String()
+}
+
 // An image frees its slot once its provider call is over, before its
 // output and lockfile entry are persisted; the next call may start then,
 // but never more than Parallelism calls run at once.
 func TestParallelismBoundsProviderCalls(t *testing.T) {
-	var b strings.Builder
-	for i := 0; i < 30; i++ {
-		fmt.Fprintf(&b, "image \"i%02d\" {\n  provider = fake\n  size = \"4x4\"\n  output = \"o/%02d.png\"\n}\n", i, i)
-	}
-	dir := writeFiles(t, "", map[string]string{"main.easel.hcl": b.String()})
+	dir := writeFiles(t, "", map[string]string{"main.easel.hcl": independentImages(30)})
 	fake := newFakeProvider()
 	fake.onCall = func(*plugins.ImageRequest) { time.Sleep(5 * time.Millisecond) }
 	p, pl := plan(t, dir, fake, PlanOptions{})
@@ -411,11 +417,7 @@ func TestParallelismBoundsProviderCalls(t *testing.T) {
 // moment after it reports; the walk must not wait for a completion that
 // will never come (it once did, now and then).
 func TestParallelismOneFinishesEveryImage(t *testing.T) {
-	var b strings.Builder
-	for i := 0; i < 40; i++ {
-		fmt.Fprintf(&b, "image \"i%02d\" {\n  provider = fake\n  size = \"4x4\"\n  output = \"o/%02d.png\"\n}\n", i, i)
-	}
-	dir := writeFiles(t, "", map[string]string{"main.easel.hcl": b.String()})
+	dir := writeFiles(t, "", map[string]string{"main.easel.hcl": independentImages(40)})
 	fake := newFakeProvider()
 	p, pl := plan(t, dir, fake, PlanOptions{})
 	done := make(chan *ApplyResult, 1)
