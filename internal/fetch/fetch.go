@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/easelhq/easel/internal/ctxtime"
 )
 
 const (
@@ -235,12 +237,5 @@ func (f *Fetcher) sleep(ctx context.Context, d time.Duration) error {
 	if f.Sleep != nil {
 		return f.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return ctxtime.Sleep(ctx, d)
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/easelhq/easel/internal/ctxtime"
 )
 
 // Env is what a provider takes from its surroundings: environment
@@ -36,27 +38,12 @@ func (e Env) WithDefaults() Env {
 		e.Now = time.Now
 	}
 	if e.Sleep == nil {
-		e.Sleep = Sleep
+		e.Sleep = ctxtime.Sleep
 	}
 	if e.Jitter == nil {
 		e.Jitter = rand.Float64
 	}
 	return e
-}
-
-// Sleep waits d, or until ctx is done.
-func Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // newHTTPClient is a client whose idle pool fits concurrency connections:

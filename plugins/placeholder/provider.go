@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"time"
 
+	"github.com/easelhq/easel/internal/ctxtime"
 	"github.com/easelhq/easel/internal/imagefmt"
 	"github.com/easelhq/easel/plugins/sdk"
 	"github.com/zclconf/go-cty/cty"
@@ -79,7 +79,7 @@ func (provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Response, 
 	if diags.HasErrors() {
 		return nil, diags.Invalid()
 	}
-	if err := sleep(ctx, opts.latency); err != nil {
+	if err := ctxtime.Sleep(ctx, opts.latency); err != nil {
 		return nil, err
 	}
 	img, err := render(ctx, opts, req)
@@ -97,19 +97,4 @@ func (provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Response, 
 		Metadata:  map[string]string{"renderer": modelID},
 		Warnings:  diags.Warnings(),
 	}, nil
-}
-
-// sleep waits d, or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
