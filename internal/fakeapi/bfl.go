@@ -140,7 +140,7 @@ type bflFile struct {
 // NewBFL returns a fake BFL API configured by cfg.
 func NewBFL(cfg BFLConfig) *BFL {
 	cfg = cfg.withDefaults()
-	return &BFL{cfg: cfg, models: bflModels(), render: newRenderer(), dice: newFaultDice(cfg.Seed),
+	return &BFL{cfg: cfg, models: bflModels(), render: newRenderer(), dice: newFaultDice(cfg.Seed, diceStream),
 		log: newCallLog[BFLReceived](cfg.MaxRecords), tasks: map[string]*bflTask{}, files: map[string]bflFile{}}
 }
 

@@ -7,18 +7,22 @@ import (
 	"time"
 )
 
-// faultDice draws the faults and latencies of the Gemini and Stability
-// fakes from one seeded source, so a run is reproducible. It is safe for
-// concurrent use.
+// faultDice draws a fake's faults, latencies and ids from one seeded
+// source, so a run is reproducible. It is safe for concurrent use.
 type faultDice struct {
 	mu   sync.Mutex
 	rng  *rand.Rand
 	seen map[string]int // requests that reached each fault, for Fault.First
 }
 
-func newFaultDice(seed uint64) *faultDice {
-	return &faultDice{rng: rand.New(rand.NewPCG(seed, seed^0xd1ce_0f_fa17)), seen: map[string]int{}}
+// newFaultDice seeds a PCG source with seed and seed^stream: fakes keep
+// their own stream so each one's draws stay what they were.
+func newFaultDice(seed, stream uint64) *faultDice {
+	return &faultDice{rng: rand.New(rand.NewPCG(seed, seed^stream)), seen: map[string]int{}}
 }
+
+// diceStream is the stream of the fakes other than OpenAI's.
+const diceStream = 0xd1ce_0f_fa17
 
 // draw reports whether a request that reached the named fault gets it.
 func (d *faultDice) draw(name string, f Fault) bool {
@@ -53,15 +57,20 @@ func (d *faultDice) hex(n int) string {
 	return string(b)
 }
 
+// latency draws a latency from [lo, hi] (lo when hi is not larger).
+func (d *faultDice) latency(lo, hi time.Duration) time.Duration {
+	if hi <= lo {
+		return lo
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return lo + time.Duration(d.rng.Int64N(int64(hi-lo+1)))
+}
+
 // wait sleeps a latency drawn from [lo, hi] (lo when hi is not larger);
 // false if ctx ended first (the client went away).
 func (d *faultDice) wait(ctx context.Context, lo, hi time.Duration) bool {
-	delay := lo
-	if hi > lo {
-		d.mu.Lock()
-		delay += time.Duration(d.rng.Int64N(int64(hi - lo + 1)))
-		d.mu.Unlock()
-	}
+	delay := d.latency(lo, hi)
 	if delay <= 0 {
 		return true
 	}

@@ -148,7 +148,7 @@ func TestSeedReproducible(t *testing.T) {
 			a := postJSON(t, url, "/images/generations", testKey, with("gpt-image-2", "quality", "low"))
 			ids = append(ids, a.header.Get("x-request-id"))
 			statuses = append(statuses, a.status)
-			delays = append(delays, o.delay())
+			delays = append(delays, o.dice.latency(o.cfg.Latency, o.cfg.LatencyMax))
 		}
 		return ids, statuses, delays
 	}

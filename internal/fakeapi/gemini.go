@@ -109,7 +109,7 @@ type Gemini struct {
 // NewGemini returns a fake Gemini API configured by cfg.
 func NewGemini(cfg GeminiConfig) *Gemini {
 	cfg = cfg.withDefaults()
-	return &Gemini{cfg: cfg, models: gemModels(), render: newRenderer(), dice: newFaultDice(cfg.Seed),
+	return &Gemini{cfg: cfg, models: gemModels(), render: newRenderer(), dice: newFaultDice(cfg.Seed, diceStream),
 		log: newCallLog[GeminiReceived](cfg.MaxRecords)}
 }
 

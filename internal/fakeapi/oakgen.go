@@ -122,7 +122,7 @@ type oakgenJob struct {
 // NewOakgen returns a fake Oakgen API configured by cfg.
 func NewOakgen(cfg OakgenConfig) *Oakgen {
 	cfg = cfg.withDefaults()
-	return &Oakgen{cfg: cfg, render: newRenderer(), dice: newFaultDice(cfg.Seed), log: newCallLog[OakgenReceived](cfg.MaxRecords),
+	return &Oakgen{cfg: cfg, render: newRenderer(), dice: newFaultDice(cfg.Seed, diceStream), log: newCallLog[OakgenReceived](cfg.MaxRecords),
 		files: map[string][]byte{}, jobs: map[string]*oakgenJob{}}
 }
 

@@ -1,8 +1,6 @@
 package fakeapi
 
 import (
-	"context"
-	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -10,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // OpenAI is a fake OpenAI Images API. It is an http.Handler serving
@@ -25,9 +22,9 @@ type OpenAI struct {
 	edits       atomic.Int64
 	images      atomic.Int64
 
+	dice *faultDice // faults, latencies, request ids
+
 	mu       sync.Mutex // guards everything below
-	rng      *rand.Rand
-	faults   map[string]int // requests that reached each fault, for Fault.First
 	byStatus map[int]int
 	records  []Received
 	files    map[string]storedFile
@@ -83,8 +80,7 @@ func NewOpenAI(cfg Config) *OpenAI {
 		cfg:      cfg,
 		models:   models(),
 		render:   newRenderer(),
-		rng:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed_0f_fa4e)),
-		faults:   map[string]int{},
+		dice:     newFaultDice(cfg.Seed, 0x5eed_0f_fa4e),
 		byStatus: map[int]int{},
 		files:    map[string]storedFile{},
 	}
@@ -149,7 +145,7 @@ func (o *OpenAI) serveImages(w http.ResponseWriter, r *http.Request, edit bool) 
 	} else {
 		o.generations.Add(1)
 	}
-	rec.RequestID = o.requestID()
+	rec.RequestID = "req_" + o.dice.hex(32)
 	w.Header().Set("x-request-id", rec.RequestID)
 	status, write := o.answer(w, r, edit, &rec)
 	rec.Status = status
@@ -165,13 +161,13 @@ func (o *OpenAI) answer(w http.ResponseWriter, r *http.Request, edit bool, rec *
 	if aerr != nil {
 		return fail(aerr)
 	}
-	if !o.sleep(r.Context()) {
+	if !o.dice.wait(r.Context(), o.cfg.Latency, o.cfg.LatencyMax) {
 		return 499, func() {} // the client went away
 	}
-	if o.draw("disconnect", o.cfg.Disconnect) {
+	if o.dice.draw("disconnect", o.cfg.Disconnect) {
 		return 0, func() { hijackClose(w) }
 	}
-	if o.draw("server_error", o.cfg.ServerError) {
+	if o.dice.draw("server_error", o.cfg.ServerError) {
 		return fail(serverError())
 	}
 	resp, n, aerr := o.respond(r, spec, req, rec.RequestID)
@@ -199,7 +195,7 @@ func (o *OpenAI) admit(r *http.Request, edit bool, rec *Received) (*request, mod
 	if err != nil {
 		return nil, modelSpec{}, err
 	}
-	if o.draw("rate_limit", o.cfg.RateLimit) {
+	if o.dice.draw("rate_limit", o.cfg.RateLimit) {
 		return nil, modelSpec{}, rateLimited(spec.id, o.cfg.RetryAfter)
 	}
 	if err := validate(spec, req); err != nil {
@@ -235,58 +231,6 @@ func (o *OpenAI) checkAuth(r *http.Request) *apiError {
 		return wrongKey(key)
 	}
 	return nil
-}
-
-// draw reports whether a request that reached the named fault gets it.
-func (o *OpenAI) draw(name string, f Fault) bool {
-	if f.First <= 0 && f.Rate <= 0 {
-		return false
-	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.faults[name]++
-	if o.faults[name] <= f.First {
-		return true
-	}
-	return f.Rate > 0 && o.rng.Float64() < f.Rate
-}
-
-// delay draws one request's latency.
-func (o *OpenAI) delay() time.Duration {
-	d := o.cfg.Latency
-	if o.cfg.LatencyMax > d {
-		o.mu.Lock()
-		d += time.Duration(o.rng.Int64N(int64(o.cfg.LatencyMax - d + 1)))
-		o.mu.Unlock()
-	}
-	return d
-}
-
-// sleep waits one request's latency; false if the client went away.
-func (o *OpenAI) sleep(ctx context.Context) bool {
-	d := o.delay()
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-func (o *OpenAI) requestID() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	const hex = "0123456789abcdef"
-	b := []byte("req_")
-	for range 32 {
-		b = append(b, hex[o.rng.IntN(16)])
-	}
-	return string(b)
 }
 
 // hijackClose drops the connection without an answer, as a crashed

@@ -114,15 +114,13 @@ func (o *OpenAI) imageBytes(key renderKey, tag string, garbage GarbageKind) ([]b
 // garbage draws the Garbage fault and returns how this answer is broken,
 // GarbageAny for not at all.
 func (o *OpenAI) garbage() GarbageKind {
-	if !o.draw("garbage", o.cfg.Garbage) {
+	if !o.dice.draw("garbage", o.cfg.Garbage) {
 		return GarbageAny
 	}
 	if o.cfg.GarbageKind != GarbageAny {
 		return o.cfg.GarbageKind
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return GarbageKind(1 + o.rng.IntN(garbageKinds))
+	return GarbageKind(1 + o.dice.intn(garbageKinds))
 }
 
 // garble breaks the base64 of every image.

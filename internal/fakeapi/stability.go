@@ -78,7 +78,7 @@ type Stability struct {
 
 // NewStability returns a fake Stability API configured by cfg.
 func NewStability(cfg StabilityConfig) *Stability {
-	return &Stability{cfg: cfg, endpoints: stabEndpoints(), render: newRenderer(), dice: newFaultDice(cfg.Seed),
+	return &Stability{cfg: cfg, endpoints: stabEndpoints(), render: newRenderer(), dice: newFaultDice(cfg.Seed, diceStream),
 		log: newCallLog[StabilityReceived](cfg.MaxRecords)}
 }
 
