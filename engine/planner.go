@@ -88,6 +88,11 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 		return nil, pl.diags
 	}
 	if opts.Refresh {
+		if p.opts.ReadOnly {
+			// Fetched content goes through the cache, which only the
+			// holder of the run lock may write.
+			return nil, append(pl.diags, errDiag("Cannot refresh read-only", "The project was opened read-only, without the run lock; -refresh downloads into .easel/cache and needs it.")...)
+		}
 		if pl.refresh(ctx, selected); pl.diags.HasErrors() {
 			return nil, pl.diags
 		}

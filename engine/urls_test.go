@@ -283,3 +283,20 @@ func TestRefreshFailureIsADiagnosticOnTheReference(t *testing.T) {
 func equalStrings(a, b []string) bool {
 	return bytes.Equal([]byte(strings.Join(a, "\n")), []byte(strings.Join(b, "\n")))
 }
+
+// A project opened read-only (no run lock) may not refresh: the fetched
+// bytes go through .easel/cache, which a concurrent apply cleans.
+func TestRefreshNeedsTheRunLock(t *testing.T) {
+	u := newURLProject(t, pngBytes(t, color.RGBA{1, 2, 3, 255}))
+	p, diags := Open(context.Background(), Options{Dir: u.dir, Providers: fakeSource{u.fake}, Fetcher: u.fetcher, ReadOnly: true})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	defer p.Close()
+	if _, diags = p.Plan(context.Background(), PlanOptions{Refresh: true}); !diags.HasErrors() || !strings.Contains(diags.Error(), "read-only") {
+		t.Fatalf("a read-only refresh planned: %v", diags)
+	}
+	if n := u.fetcher.count(); n != 0 {
+		t.Errorf("a read-only refresh fetched %d times", n)
+	}
+}

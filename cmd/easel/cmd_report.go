@@ -86,9 +86,10 @@ func (a *app) runReport(ctx context.Context, f *reportFlags, args []string) erro
 	return nil
 }
 
-// planReport plans now, read-only, and reports on the plan.
+// planReport plans now and reports on the plan: read-only, unless
+// -refresh must download into the cache (then under the run lock).
 func (a *app) planReport(ctx context.Context, im *imager, f *planFlags) (*reportPage, error) {
-	s, plan, err := a.openAndPlan(ctx, f.openOptions(true), f)
+	s, plan, err := a.openAndPlan(ctx, f.openOptions(!f.refresh), f)
 	if err != nil {
 		return nil, err
 	}
