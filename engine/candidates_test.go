@@ -77,6 +77,24 @@ func TestCandidatesAreGeneratedWithTheirOwnSeeds(t *testing.T) {
 	}
 }
 
+// -replace generates every candidate again, so the plan prices them all,
+// cached or not: the budget books what apply will pay.
+func TestReplacedCandidatesArePricedInFull(t *testing.T) {
+	dir, fake := newProject(t)
+	writeFiles(t, dir, map[string]string{"main.easel.hcl": withCandidates("3")})
+	apply(t, dir, fake, PlanOptions{})
+	pl := planOnly(t, dir, fake, PlanOptions{Replace: []string{"image.mascot"}})
+	var mascot *Change
+	for _, c := range pl.Changes {
+		if c.Address == "image.mascot" {
+			mascot = c
+		}
+	}
+	if mascot == nil || mascot.Estimate.USD == nil || *mascot.Estimate.USD != 3*0.04 {
+		t.Fatalf("-replace of 3 cached candidates priced at %v, want $0.12", mascot)
+	}
+}
+
 func TestCandidateOneIsTheImageWithoutCandidates(t *testing.T) {
 	dir, fake := newProject(t)
 	apply(t, dir, fake, PlanOptions{})

@@ -85,14 +85,15 @@ func (pl *planner) checkBatch(ctx context.Context, name string, batch []*planned
 
 // candidatesEstimate prices an image with candidates: one generation per
 // candidate, except those the cache already holds (known when the spec
-// is), which apply reuses.
+// is), which apply reuses unless -replace names the image.
 func (pl *planner) candidatesEstimate(pi *planned, one plugins.Estimate) plugins.Estimate {
 	n := pi.spec.candidates
 	if n <= 1 {
 		return one
 	}
 	fresh := n
-	if pi.change.SpecHash != "" {
+	// -replace rolls every candidate again (see generation.candidate).
+	if pi.change.SpecHash != "" && !pl.replace[pi.change.Address] {
 		base := pi.spec.baseHash()
 		for k := 1; k <= n; k++ {
 			if _, ok := pl.cache.lookup(candidateSeed(base, k)); ok {
