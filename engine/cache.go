@@ -34,7 +34,8 @@ func (c *outputCache) has(sum string) bool {
 	return err == nil && fi.Mode().IsRegular()
 }
 
-// store copies the file at src into the cache (a no-op when present).
+// store copies the file at src into the cache (a no-op when present),
+// durably: its callers delete src next.
 func (c *outputCache) store(src, sum string) error {
 	if c.has(sum) {
 		return nil
@@ -54,7 +55,7 @@ func (c *outputCache) store(src, sum string) error {
 		w.abort()
 		return fmt.Errorf("storing a cache object: %w", err)
 	}
-	return w.commit(sum)
+	return w.commit(sum, true)
 }
 
 // restore copies a cached object to dst atomically, checking its hash.
@@ -94,10 +95,19 @@ func (c *outputCache) create() (*objectWriter, error) {
 
 func (w *objectWriter) Write(p []byte) (int, error) { return w.f.Write(p) }
 
-// commit names the object by its sha256. It does not fsync: the cache is
-// verified by hash on every restore, and an fsync per image cost more at
-// high parallelism than the rare entry a power loss could damage.
-func (w *objectWriter) commit(sum string) error {
+// commit names the object by its sha256. Only a durable commit fsyncs the
+// object and its directory: one that is the only copy of something paid
+// for (a candidate, an output about to be deleted). Other objects copy an
+// output that is itself durable, the cache is verified by hash on every
+// restore, and an fsync per image cost more at high parallelism than the
+// rare entry a power loss could damage.
+func (w *objectWriter) commit(sum string, durable bool) error {
+	if durable {
+		if err := w.f.Sync(); err != nil {
+			w.abort()
+			return fmt.Errorf("syncing a cache object: %w", err)
+		}
+	}
 	if err := w.f.Close(); err != nil {
 		w.abort()
 		return fmt.Errorf("closing a cache object: %w", err)
@@ -111,7 +121,25 @@ func (w *objectWriter) commit(sum string) error {
 		w.abort()
 		return fmt.Errorf("storing a cache object: %w", err)
 	}
+	if durable {
+		return fsx.SyncDir(filepath.Dir(dst))
+	}
 	return nil
+}
+
+// cacheTee copies an output being generated into a cache object. A
+// failure of the cache never fails the output the user paid for: it is
+// remembered, and the object is dropped.
+type cacheTee struct {
+	obj *objectWriter
+	err error
+}
+
+func (t *cacheTee) Write(p []byte) (int, error) {
+	if t.err == nil {
+		_, t.err = t.obj.Write(p)
+	}
+	return len(p), nil
 }
 
 func (w *objectWriter) abort() {

@@ -133,33 +133,39 @@ func (g *generation) single(ctx context.Context) (*candidate, error) {
 		return nil, fmt.Errorf("creating %s: %w", c.Output, err)
 	}
 	var w io.Writer = out
-	obj, err := g.a.cache.create()
-	if err != nil {
+	var tee *cacheTee
+	if obj, err := g.a.cache.create(); err != nil {
 		fmt.Fprintf(g.a.p.opts.Log, "%s: not cached: %v\n", c.Address, err)
 	} else {
-		w = io.MultiWriter(out, obj)
+		tee = &cacheTee{obj: obj}
+		w = io.MultiWriter(out, tee)
 	}
 	cd, img, err := g.call(ctx, g.base, w)
 	g.free()
-	if err != nil {
-		out.Abort()
-		if obj != nil {
-			obj.abort()
+	if err == nil {
+		if err = out.Commit(); err != nil {
+			err = fmt.Errorf("writing %s: %w", c.Output, err)
 		}
+	} else {
+		out.Abort()
+	}
+	if tee != nil {
+		switch {
+		case err != nil:
+			tee.obj.abort()
+		case tee.err != nil:
+			tee.obj.abort()
+			fmt.Fprintf(g.a.p.opts.Log, "%s: not cached: %v\n", c.Address, tee.err)
+		default:
+			if cerr := tee.obj.commit(img.sum, false); cerr != nil {
+				fmt.Fprintf(g.a.p.opts.Log, "%s: not cached: %v\n", c.Address, cerr)
+			}
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err := out.Commit(); err != nil {
-		if obj != nil {
-			obj.abort()
-		}
-		return nil, fmt.Errorf("writing %s: %w", c.Output, err)
-	}
 	g.a.p.stat.record(path, img.sum)
-	if obj != nil {
-		if err := obj.commit(img.sum); err != nil {
-			fmt.Fprintf(g.a.p.opts.Log, "%s: not cached: %v\n", c.Address, err)
-		}
-	}
 	return cd, nil
 }
 
@@ -180,7 +186,7 @@ func (g *generation) candidate(ctx context.Context, k int) (*candidate, error) {
 		w.abort()
 		return nil, err
 	}
-	if err := w.commit(img.sum); err != nil {
+	if err := w.commit(img.sum, true); err != nil { // the candidate's only copy
 		return nil, err
 	}
 	c := g.pi.change

@@ -199,3 +199,22 @@ func TestDamagedIndexEntryIsIgnored(t *testing.T) {
 		t.Fatalf("plan with a damaged index entry: %v %v", reasonKinds(pl), diags)
 	}
 }
+
+// A cache object that cannot be written never fails the output it copies:
+// the tee reports every byte written and keeps the cache's error.
+func TestCacheTeeSwallowsCacheFailures(t *testing.T) {
+	c := newOutputCache(t.TempDir())
+	obj, err := c.create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj.f.Close() // every write to the object now fails
+	tee := &cacheTee{obj: obj}
+	if n, err := tee.Write([]byte("image bytes")); n != len("image bytes") || err != nil {
+		t.Fatalf("Write = %d, %v; want every byte and no error", n, err)
+	}
+	if tee.err == nil {
+		t.Fatal("the cache's write error was not kept")
+	}
+	obj.abort()
+}

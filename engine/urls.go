@@ -114,7 +114,7 @@ func (p *Project) download(ctx context.Context, url string) (fetchedURL, error) 
 		w.abort()
 		return fetchedURL{}, fmt.Errorf("fetching %s: the file is not a PNG, JPEG or WebP image (%v)", fetch.Redact(url), err)
 	}
-	if err := w.commit(img.sum); err != nil {
+	if err := w.commit(img.sum, false); err != nil {
 		return fetchedURL{}, err
 	}
 	return fetchedURL{sum: img.sum, size: img.size, mediaType: imagefmt.MediaType(img.format),

@@ -73,7 +73,7 @@ func (a *AtomicFile) Commit() error {
 		return err
 	}
 	a.done = true
-	return syncDir(filepath.Dir(a.path))
+	return SyncDir(filepath.Dir(a.path))
 }
 
 func (a *AtomicFile) publish() error {
@@ -182,9 +182,9 @@ func CleanTemps(dir string) error {
 	return errors.Join(errs...)
 }
 
-// syncDir fsyncs a directory so a rename in it survives a crash. Platforms
+// SyncDir fsyncs a directory so a rename in it survives a crash. Platforms
 // that cannot sync a directory (Windows) are not an error.
-func syncDir(dir string) error {
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("syncing directory %s: %w", dir, err)
