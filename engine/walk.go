@@ -36,15 +36,17 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	// The group has no limit: the coordinator counts the slots itself. An
 	// image frees its slots once its provider calls are over (freed) and is
 	// done once its output and lockfile entry are persisted (done), so the
-	// next call does not wait on the disk.
+	// next call does not wait on the disk. At most persistLimit images are
+	// started and not done, so a slow disk bounds the open files.
 	g := &errgroup.Group{}
 	freed := make(chan *node, len(work))
 	done := make(chan *node, len(work))
 	ready := readyNodes(work, waiting)
-	remaining, running := len(work), 0
+	remaining, running, started := len(work), 0, 0
+	persistLimit := 2 * a.opts.Parallelism
 	slots := map[*node]int{} // the slots each running image holds
 	for remaining > 0 {
-		for ready.Len() > 0 && running < a.opts.Parallelism && !interrupted {
+		for ready.Len() > 0 && running < a.opts.Parallelism && started < persistLimit && !interrupted {
 			n := heap.Pop(ready).(*node)
 			if a.stopped(ctx) {
 				interrupted = true
@@ -57,6 +59,7 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 			}
 			slots[n] = a.slotsFor(c, a.opts.Parallelism-running)
 			running += slots[n]
+			started++
 			a.start(ctx, g, freed, done, n, c, slots[n])
 		}
 		if interrupted || remaining == 0 {
@@ -73,6 +76,7 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 			interrupted = true
 			continue
 		}
+		started--
 		remaining--
 		for _, u := range a.release(n, work, waiting, &remaining, done) {
 			heap.Push(ready, u)
