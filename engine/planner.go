@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/easelhq/easel/internal/fetch"
 	"github.com/easelhq/easel/internal/fsx"
 	"github.com/easelhq/easel/internal/imagefmt"
 	"github.com/easelhq/easel/lockfile"
@@ -473,14 +474,15 @@ func (pl *planner) refReasons(pi *planned, le *lockfile.Image) []Reason {
 		name := r.spec.Value
 		seen[name] = true
 		prev, had := old[name]
+		shown := refShown(string(r.spec.Kind), name)
 		switch {
 		case r.spec.Kind == schema.RefImage && (r.sum == "" || (had && prev != r.sum)):
 			rs = append(rs, Reason{Kind: ReasonUpstream, Reference: name, Message: "upstream image " + name + " changes"})
 		case r.spec.Kind == schema.RefURL && had && prev != r.sum && r.sum != "":
 			rs = append(rs, Reason{Kind: ReasonReference, Reference: name, Old: short(prev), New: short(r.sum),
-				Message: "the content at " + name + " changed since it was pinned"})
+				Message: "the content at " + shown + " changed since it was pinned"})
 		case !had:
-			rs = append(rs, Reason{Kind: ReasonReference, Reference: name, Message: "reference " + name + " added"})
+			rs = append(rs, Reason{Kind: ReasonReference, Reference: name, Message: "reference " + shown + " added"})
 		case prev != r.sum:
 			rs = append(rs, Reason{Kind: ReasonReference, Reference: name, Old: short(prev), New: short(r.sum),
 				Message: "reference file " + name + " changed"})
@@ -488,7 +490,7 @@ func (pl *planner) refReasons(pi *planned, le *lockfile.Image) []Reason {
 	}
 	for _, r := range le.References {
 		if !seen[r.Name] {
-			rs = append(rs, Reason{Kind: ReasonReference, Reference: r.Name, Message: "reference " + r.Name + " removed"})
+			rs = append(rs, Reason{Kind: ReasonReference, Reference: r.Name, Message: "reference " + refShown(r.Kind, r.Name) + " removed"})
 		}
 	}
 	if len(rs) == 0 && len(le.References) == len(pi.refs) {
@@ -499,6 +501,15 @@ func (pl *planner) refReasons(pi *planned, le *lockfile.Image) []Reason {
 		}
 	}
 	return rs
+}
+
+// refShown is a reference's name as plan text shows it: a URL without its
+// query, which may hold a signature, as every fetch error shows it.
+func refShown(kind, name string) string {
+	if kind == string(schema.RefURL) {
+		return fetch.Redact(name)
+	}
+	return name
 }
 
 func short(sum string) string {

@@ -199,7 +199,7 @@ func TestRefreshSeesAChangedRemoteFile(t *testing.T) {
 		t.Fatalf("refreshed plan: %v; want %v", got, want)
 	}
 	r := pl.Changes[0].Reasons[0]
-	if r.Kind != ReasonReference || !strings.Contains(r.Message, "content at "+refURL+" changed") || r.Old != hexSum(first)[:12] || r.New != hexSum(second)[:12] {
+	if r.Kind != ReasonReference || !strings.Contains(r.Message, "content at https://cdn.example.com/brand/ref.png?… changed") || strings.Contains(r.Message, "sig=abc") || r.Old != hexSum(first)[:12] || r.New != hexSum(second)[:12] {
 		t.Errorf("reason %+v; want the URL's content change with old and new hashes", r)
 	}
 	if pl.RefreshedURLs[refURL] != hexSum(second) {
