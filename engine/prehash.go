@@ -2,11 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"os"
 	"runtime"
 	"sync/atomic"
 
@@ -27,9 +22,6 @@ type hashed struct {
 	err  error
 }
 
-// hashBufSize is each hashing worker's read buffer.
-const hashBufSize = 32 << 10
-
 // prehash hashes, through the stat cache and in parallel, the file
 // references and outputs (current and locked) of nodes.
 func (pl *planner) prehash(ctx context.Context, nodes []*node) {
@@ -39,14 +31,13 @@ func (pl *planner) prehash(ctx context.Context, nodes []*node) {
 	g, ctx := errgroup.WithContext(ctx)
 	for range min(hashWorkers(), len(paths)) {
 		g.Go(func() error {
-			buf := make([]byte, hashBufSize)
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= len(paths) {
 					return nil
 				}
 				s := &sums[i]
-				s.sum, s.size, s.err = pl.p.stat.hashBuf(paths[i], buf)
+				s.sum, s.size, s.err = pl.p.stat.hash(paths[i])
 			}
 			return ctx.Err()
 		})
@@ -83,9 +74,13 @@ func (pl *planner) planFiles(nodes []*node) []string {
 				add(ref.Value)
 			}
 		}
-		add(n.inst.Output)
-		if le := pl.p.Lock.Image(n.addr()); le != nil && le.Output != "" {
-			add(le.Output)
+		// Outputs are read only for images in the lockfile: a new image is
+		// created without looking at its path.
+		if le := pl.p.Lock.Image(n.addr()); le != nil {
+			add(n.inst.Output)
+			if le.Output != "" {
+				add(le.Output)
+			}
 		}
 	}
 	return paths
@@ -101,20 +96,3 @@ func (pl *planner) hash(path string) (string, int64, error) {
 	return sum, size, err
 }
 
-// hashFile is fsx.HashFile reading through buf: a plan hashes thousands of
-// small files on a fresh clone, and a new 32 KiB buffer for each was most
-// of its garbage.
-func hashFile(path string, buf []byte) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, fmt.Errorf("hashing: %w", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	// Hide File.WriteTo, which would ignore buf and allocate its own.
-	size, err := io.CopyBuffer(h, struct{ io.Reader }{f}, buf)
-	if err != nil {
-		return "", 0, fmt.Errorf("hashing %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), size, nil
-}

@@ -77,13 +77,8 @@ func parseStatLine(line string) (string, statEntry, bool) {
 
 // hash returns the file's hex sha256 and size, from the cache when the file
 // is unchanged. A missing file returns an error satisfying os.IsNotExist.
+// It is safe for concurrent use.
 func (c *statCache) hash(path string) (string, int64, error) {
-	return c.hashBuf(path, nil)
-}
-
-// hashBuf is hash reading through buf (nil: a buffer of its own). It is
-// safe for concurrent use.
-func (c *statCache) hashBuf(path string, buf []byte) (string, int64, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return "", 0, err
@@ -98,7 +93,7 @@ func (c *statCache) hashBuf(path string, buf []byte) (string, int64, error) {
 	if ok && e.fileID == id {
 		return e.sum, e.size, nil
 	}
-	sum, size, err := hashFile(path, buf)
+	sum, size, err := fsx.HashFile(path)
 	if err != nil {
 		return "", 0, err
 	}
