@@ -71,7 +71,6 @@ func (p *Project) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*Ap
 	for _, name := range fsxTempDirs(plan) {
 		_ = fsx.CleanTemps(filepath.Join(p.dir, name))
 	}
-	_ = fsx.CleanTemps(a.cache.dir)
 	a.indexLocked(plan)
 	a.runLocal(plan)
 	interrupted := a.walk(ctx, plan)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/easelhq/easel/engine"
-	"github.com/easelhq/easel/internal/fsx"
 	"github.com/easelhq/easel/lockfile"
 	"github.com/easelhq/easel/plugins/host"
 	"github.com/hashicorp/go-hclog"
@@ -76,9 +75,6 @@ func (a *app) open(ctx context.Context, o openOptions) (*session, error) {
 		h.Close()
 		return nil, errReported
 	}
-	if !o.readOnly {
-		cleanStateTemps(dir, a.debugLog())
-	}
 	return &session{p: p, host: h}, nil
 }
 
@@ -92,17 +88,6 @@ func (a *app) identity() string {
 		return ""
 	}
 	return fmt.Sprintf("%s %s %d %d", version(), exe, fi.Size(), fi.ModTime().UnixNano())
-}
-
-// cleanStateTemps removes the temp files a killed run may have left beside
-// the lockfile and in .easel/. The engine cleans output directories itself;
-// this covers the rest until it does. The caller holds the run lock.
-func cleanStateTemps(dir string, log io.Writer) {
-	for _, d := range []string{dir, filepath.Join(dir, engine.StateDir)} {
-		if err := fsx.CleanTemps(d); err != nil && log != nil {
-			fmt.Fprintln(log, "warning:", err)
-		}
-	}
 }
 
 // report shows diagnostics as text on stderr, or as JSON lines on stdout.
