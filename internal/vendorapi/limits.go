@@ -39,7 +39,12 @@ func NewLimits(concurrency, perMinute, burst int, env Env) *Limits {
 
 // Acquire takes a concurrency slot; release gives it back. Hold it for a
 // whole image, polling included, when the vendor counts tasks in flight.
+// Once the account is out of quota it fails at once with the quota error,
+// rather than queue for a slot only to fail then.
 func (l *Limits) Acquire(ctx context.Context) (release func(), err error) {
+	if qe := l.Exhausted(); qe != nil {
+		return nil, qe
+	}
 	select {
 	case l.slots <- struct{}{}:
 		var once sync.Once

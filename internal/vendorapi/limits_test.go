@@ -109,4 +109,23 @@ func TestLimitsQuotaLatch(t *testing.T) {
 	if got := l.Exhausted().Message; got != "first" {
 		t.Errorf("Exhausted().Message = %q, want the first error, unchanged", got)
 	}
+	// Out of quota, a caller does not queue for the busy slot: it fails at once.
+	held := NewLimits(1, 0, 0, Env{})
+	release, err := held.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	held.SetExhausted(&sdk.Error{Kind: sdk.ErrQuota, Message: "out"})
+	done := make(chan error, 1)
+	go func() { _, err := held.Acquire(context.Background()); done <- err }()
+	select {
+	case err := <-done:
+		var se *sdk.Error
+		if !errors.As(err, &se) || se.Kind != sdk.ErrQuota {
+			t.Errorf("Acquire out of quota = %v, want the quota error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("Acquire out of quota waited for a busy slot")
+	}
 }

@@ -17,9 +17,6 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	if qe := client.Limits.Exhausted(); qe != nil {
-		return nil, qe
-	}
 	s, diags := p.resolve(req)
 	if diags.HasErrors() {
 		return nil, diags.Invalid()
