@@ -226,3 +226,19 @@ func TestIdlePoolFitsConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// A failed download inside an unusable answer reads as the download
+// error, once, with the request id: not "failed: " inside another message.
+func TestUnusableKeepsADownloadError(t *testing.T) {
+	c := testClient(newFakeClock(), Settings{})
+	dl := c.downloadError("downloading the image: HTTP %d", 403)
+	out := c.Unusable("req_1", "%v", dl)
+	var se *sdk.Error
+	if out.Class != MayHaveBilled || !errors.As(out.Err, &se) || !se.MayHaveBilled {
+		t.Fatalf("Unusable = %+v, want a may-have-billed *sdk.Error", out)
+	}
+	if want := c.Vendor + ": downloading the image: HTTP 403"; !strings.HasPrefix(se.Message, want) || !strings.Contains(se.Message, "req_1") ||
+		strings.Contains(se.Message, "failed:") {
+		t.Errorf("message %q, want %q with the request id", se.Message, want)
+	}
+}

@@ -119,8 +119,19 @@ func (c *Client) Refused(reason string, categories []string, hint string) Outcom
 }
 
 // Unusable is a 200 answer without a usable image: the vendor may have
-// billed it.
+// billed it. An *sdk.Error among args (a failed Download) already says
+// what went wrong to the user: it is kept as it is, with the request id,
+// rather than printed inside another message with its kind.
 func (c *Client) Unusable(requestID, format string, args ...any) Outcome {
+	for _, a := range args {
+		var se *sdk.Error
+		if err, ok := a.(error); ok && errors.As(err, &se) {
+			e := *se
+			e.MayHaveBilled = true
+			e.Message += RequestIDNote(requestID)
+			return Outcome{Class: MayHaveBilled, Err: &e}
+		}
+	}
 	return Outcome{Class: MayHaveBilled, Err: &sdk.Error{Kind: sdk.ErrFailed, MayHaveBilled: true,
 		Message: fmt.Sprintf("%s returned an unusable image: %s%s", c.Vendor, c.Redact(fmt.Sprintf(format, args...)), RequestIDNote(requestID))}}
 }
