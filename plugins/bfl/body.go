@@ -19,16 +19,13 @@ type input struct {
 }
 
 // readReferences reads and checks every reference before anything is
-// sent: a PNG, JPEG or WebP within the size limit, or an https URL for a
-// model that fetches URLs itself (urlOK). Other models get a URL's bytes,
-// as easel fetched and pinned them.
-func readReferences(refs []sdk.Reference, urlOK bool) ([]input, error) {
+// sent: a PNG, JPEG or WebP within the size limit. A URL reference is sent
+// as the bytes easel fetched and pinned, even to a model that could fetch
+// the URL itself: BFL's fetch could get other content than the lockfile
+// records.
+func readReferences(refs []sdk.Reference) ([]input, error) {
 	var out []input
 	for i, r := range refs {
-		if r.Kind == "url" && urlOK {
-			out = append(out, input{value: r.Name})
-			continue
-		}
 		in, err := readReference(r)
 		if err != nil {
 			return nil, &sdk.Error{Kind: sdk.ErrInvalid, Message: fmt.Sprintf("reference %d (%s): %v", i+1, r.Name, err)}

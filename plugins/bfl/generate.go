@@ -28,7 +28,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	if diags.HasErrors() {
 		return nil, diags.Invalid()
 	}
-	refs, err := readReferences(s.refs, s.model != nil && s.model.URLRefs)
+	refs, err := readReferences(s.refs)
 	if err != nil {
 		return nil, err
 	}

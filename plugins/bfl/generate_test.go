@@ -12,6 +12,7 @@ import (
 
 	"github.com/easelhq/easel/internal/fakeapi"
 	"github.com/easelhq/easel/internal/vendorapi"
+	"github.com/easelhq/easel/internal/vendorapi/vendortest"
 	"github.com/easelhq/easel/plugins/sdk"
 	"github.com/google/go-cmp/cmp"
 	"github.com/zclconf/go-cty/cty"
@@ -61,10 +62,11 @@ func TestGenerate(t *testing.T) {
 			refs: []sdk.Reference{pngRef(t, "photo.png", 64, 32)}, wantFormat: "jpeg", wantSize: "1440x736", wantCost: 0.04,
 			wantSent: fakeapi.BFLReceived{Model: "flux-kontext-pro", Params: map[string]string{"output_format": "jpeg", "input_image": "base64"},
 				Images: []fakeapi.Upload{{Param: "input_image", ContentType: "image/png", Width: 64, Height: 32}}}},
-		{name: "kontext with a URL and a file", req: newRequest(t, "prompt", "otter", "model", "flux-kontext-max", "aspect_ratio", "1:1"),
-			refs: []sdk.Reference{urlRef("https://cdn.example.com/a.png"), pngRef(t, "b.png", 16, 16)}, wantFormat: "jpeg", wantSize: "1024x1024", wantCost: 0.08,
-			wantSent: fakeapi.BFLReceived{Model: "flux-kontext-max", Params: map[string]string{"output_format": "jpeg", "aspect_ratio": "1:1", "input_image": "url", "input_image_2": "base64"},
-				Images: []fakeapi.Upload{{Param: "input_image_2", ContentType: "image/png", Width: 16, Height: 16}}}},
+		{name: "kontext with a URL's fetched bytes and a file", req: newRequest(t, "prompt", "otter", "model", "flux-kontext-max", "aspect_ratio", "1:1"),
+			refs:       []sdk.Reference{vendortest.FetchedURLRef("https://cdn.example.com/a.png", "image/png", vendortest.Image(t, "png", 24, 12)), pngRef(t, "b.png", 16, 16)},
+			wantFormat: "jpeg", wantSize: "1024x1024", wantCost: 0.08,
+			wantSent: fakeapi.BFLReceived{Model: "flux-kontext-max", Params: map[string]string{"output_format": "jpeg", "aspect_ratio": "1:1", "input_image": "base64", "input_image_2": "base64"},
+				Images: []fakeapi.Upload{{Param: "input_image", ContentType: "image/png", Width: 24, Height: 12}, {Param: "input_image_2", ContentType: "image/png", Width: 16, Height: 16}}}},
 		{name: "flux-2 priced by megapixels in and out", req: newRequest(t, "prompt", "otter", "model", "flux-2-pro", "size", "2048x1024", "output", "a.png"),
 			refs: []sdk.Reference{pngRef(t, "a.png", 1024, 512)}, wantFormat: "png", wantSize: "2048x1024", wantCost: 0.0525,
 			wantSent: fakeapi.BFLReceived{Model: "flux-2-pro", Params: map[string]string{"width": "2048", "height": "1024", "output_format": "png", "input_image": "base64"},

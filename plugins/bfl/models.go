@@ -29,10 +29,8 @@ type Model struct {
 	Description string
 	// DefaultSize is sent when size is unset (width/height families).
 	DefaultSize string
-	// MaxReferences is the most reference images; URLRefs says whether a
-	// reference may be sent as its URL (else base64 only).
+	// MaxReferences is the most reference images.
 	MaxReferences int
-	URLRefs       bool
 	// MaxSafety is safety_tolerance's maximum (0 is strictest).
 	MaxSafety int
 	// MaxInFlight is BFL's limit of active tasks for this model.
@@ -58,7 +56,7 @@ const (
 // Models returns the model table.
 func Models() []Model {
 	flux2 := func(id, desc string, refs int, first, mp float64) Model {
-		return Model{ID: id, Family: Flux2, Description: desc, DefaultSize: "1024x1024", MaxReferences: refs, URLRefs: true,
+		return Model{ID: id, Family: Flux2, Description: desc, DefaultSize: "1024x1024", MaxReferences: refs,
 			MaxSafety: 5, MaxInFlight: 24, FirstMPCents: first, MPCents: mp, Source: skill + "; prices: " + pricing,
 			Unconfirmed: "safety_tolerance maximum (5 per BFL's skill, 6 for FLUX.1); how megapixels are counted for the price (2^20 pixels assumed)"}
 	}
@@ -70,11 +68,11 @@ func Models() []Model {
 			MaxReferences: 1, MaxSafety: 6, MaxInFlight: 24, Raw: true, USD: 0.06,
 			Source: skill + "; price: " + pricing, Unconfirmed: "the exact output dimensions per aspect ratio (checked by ratio)"},
 		{ID: "flux-kontext-pro", Family: Kontext, Description: "FLUX.1 Kontext [pro]: edit or create from a prompt and up to 4 reference images.",
-			MaxReferences: 4, URLRefs: true, MaxSafety: 6, MaxInFlight: 24, PromptUpsampling: true, USD: 0.04,
+			MaxReferences: 4, MaxSafety: 6, MaxInFlight: 24, PromptUpsampling: true, USD: 0.04,
 			Legacy: "BFL labels Kontext legacy and recommends FLUX.2 [pro] for editing", Source: kontextP + "; " + skill + "; price: " + pricing,
 			Unconfirmed: "input_image_2 to _4 are experimental; /v1/flux-kontext vs /v1/flux-kontext-pro naming"},
 		{ID: "flux-kontext-max", Family: Kontext, Description: "FLUX.1 Kontext [max]: Kontext's stronger model; 6 tasks in flight.",
-			MaxReferences: 4, URLRefs: true, MaxSafety: 6, MaxInFlight: 6, PromptUpsampling: true, USD: 0.08,
+			MaxReferences: 4, MaxSafety: 6, MaxInFlight: 6, PromptUpsampling: true, USD: 0.08,
 			Legacy: "BFL labels Kontext legacy and recommends FLUX.2 [pro] for editing", Source: kontextP + "; " + skill + "; price: " + pricing,
 			Unconfirmed: "input_image_2 to _4 are experimental"},
 		flux2("flux-2-pro", "FLUX.2 [pro]: generation and editing with up to 8 references, up to 4 MP.", 8, 3, 1.5),

@@ -54,8 +54,14 @@ func PlanRef(name, mediaType string, size int64) sdk.Reference {
 	return sdk.NewReference("file", name, "", mediaType, size, nil)
 }
 
-// URLRef is a URL reference.
+// URLRef is a URL reference as validation and estimates see it: no bytes.
 func URLRef(u string) sdk.Reference { return sdk.NewReference("url", u, "", "", 0, nil) }
+
+// FetchedURLRef is a URL reference at apply: the bytes easel fetched and
+// pinned, with the media type easel read from them.
+func FetchedURLRef(u, mediaType string, data []byte) sdk.Reference {
+	return ref("url", u, mediaType, data)
+}
 
 // Sized gives r the dimensions easel read from it.
 func Sized(r sdk.Reference, w, h int) sdk.Reference {
