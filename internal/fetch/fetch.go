@@ -80,8 +80,8 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, w io.Writer) (int64,
 		if !retry || n > 0 || try == maxTries {
 			break
 		}
-		if ctx.Err() != nil || f.sleep(ctx, time.Duration(try)*time.Second) != nil {
-			last.Reason += " (gave up: " + context.Cause(ctx).Error() + ")"
+		if err := f.sleep(ctx, time.Duration(try)*time.Second); err != nil {
+			last.Reason += " (gave up: " + err.Error() + ")"
 			break
 		}
 	}

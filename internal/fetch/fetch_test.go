@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -228,3 +229,14 @@ func TestFetchDoesNotRetryAnUnknownHost(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A wait between tries that ends early (its own error, the context still
+// live) ends the fetch with that reason, not a crash.
+func TestFetchStopsWhenTheWaitFails(t *testing.T) {
+	s, f := serve(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	f.Sleep = func(context.Context, time.Duration) error { return errors.New("the wait was cut short") }
+	_, err := f.Fetch(context.Background(), s.URL+"/a.png", io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "the wait was cut short") {
+		t.Fatalf("Fetch = %v, want it to give up with the wait's reason", err)
+	}
+}

@@ -150,8 +150,6 @@ func maskUpload(s *spec) (upload, error) {
 	return upload{field: "mask", filename: partName(s.mask, true, format), mediaType: "image/png", size: int64(len(data)), open: open}, nil
 }
 
-// partName is a safe file name for a part: a file's base name, or an
-// image's address, with the extension its format has.
 // uploadName is what a reference's part is named after: its path, or for
 // a URL the path of the URL alone (never its query, which may be signed).
 func uploadName(r sdk.Reference) string {
@@ -164,6 +162,8 @@ func uploadName(r sdk.Reference) string {
 	return ""
 }
 
+// partName is a safe file name for a part: a file's base name, or an
+// image's address, with the extension its format has.
 func partName(name string, isFile bool, format string) string {
 	base := name
 	if isFile {

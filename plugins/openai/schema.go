@@ -51,7 +51,7 @@ func providerAttrs() []sdk.Attribute {
 		case "base_url":
 			attrs[i].Description = "API base URL, for OpenAI-compatible servers (LocalAI, stable-diffusion.cpp) or a test server. Changing it does not regenerate images."
 		case "timeout":
-			attrs[i].Description = `Time limit of one request attempt, such as "10m" (an image takes tens of seconds to minutes).`
+			attrs[i].Description = `Time limit of each HTTP exchange (a generation request, or the download of its image), such as "10m" (an image takes tens of seconds to minutes).`
 		}
 	}
 	str := func(name, desc string) sdk.Attribute {

@@ -14,7 +14,7 @@ import (
 // stripped; cty.NilVal is sent as no value at all. Errors never include the
 // value, so secrets do not leak into them.
 func EncodeValue(v cty.Value) (*DynamicValue, error) {
-	return encodeValue(v, marshalType)
+	return encodeValue(v, ctyjson.MarshalType)
 }
 
 // DecodeValue is the inverse of EncodeValue; no value gives cty.NilVal.
@@ -52,8 +52,6 @@ func decodeValue(dv *DynamicValue, parseType func([]byte) (cty.Type, error)) (ct
 	}
 	return v, nil
 }
-
-func marshalType(t cty.Type) ([]byte, error) { return ctyjson.MarshalType(t) }
 
 // Codec is EncodeValue and DecodeValue with a memory of the types it has
 // seen. Every image of a provider has the same attribute type, whose JSON

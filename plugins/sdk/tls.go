@@ -27,10 +27,7 @@ func hostTLS() (*tls.Config, error) {
 	if err != nil || fd < 3 {
 		return nil, fmt.Errorf("%s=%q is not an inherited file descriptor", pb.TLSFDEnv, v)
 	}
-	f := os.NewFile(uintptr(fd), "easel-tls")
-	if f == nil {
-		return nil, fmt.Errorf("%s=%d is not open", pb.TLSFDEnv, fd)
-	}
+	f := os.NewFile(uintptr(fd), "easel-tls") // not nil: fd >= 0; a closed fd fails the read
 	defer f.Close()
 	return serverTLS(f)
 }
