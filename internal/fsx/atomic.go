@@ -64,27 +64,35 @@ func (a *AtomicFile) Write(p []byte) (int, error) {
 // file: it fsyncs the temp file, renames it over the target and fsyncs the
 // directory. On failure the temp file is removed and the target is untouched.
 // Commit after Commit or Abort is an error.
-func (a *AtomicFile) Commit() error {
+func (a *AtomicFile) Commit() error { return a.commit(true) }
+
+// commit is Commit, with the fsyncs only when durable.
+func (a *AtomicFile) commit(durable bool) error {
 	if a.done {
 		return fmt.Errorf("committing %s: %w", a.path, os.ErrClosed)
 	}
-	if err := a.publish(); err != nil {
+	if err := a.publish(durable); err != nil {
 		_ = a.Abort()
 		return err
 	}
 	a.done = true
+	if !durable {
+		return nil
+	}
 	return SyncDir(filepath.Dir(a.path))
 }
 
-func (a *AtomicFile) publish() error {
+func (a *AtomicFile) publish(durable bool) error {
 	if a.err != nil {
 		return fmt.Errorf("committing after failed write: %w", a.err)
 	}
 	if err := a.tmp.Chmod(a.perm); err != nil {
 		return fmt.Errorf("setting mode of %s: %w", a.path, err)
 	}
-	if err := a.tmp.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", a.path, err)
+	if durable {
+		if err := a.tmp.Sync(); err != nil {
+			return fmt.Errorf("syncing %s: %w", a.path, err)
+		}
 	}
 	if err := a.tmp.Close(); err != nil {
 		return fmt.Errorf("closing %s: %w", a.path, err)
@@ -113,6 +121,19 @@ func (a *AtomicFile) Abort() error {
 // fsync, rename and a directory fsync: readers see the old file or the new
 // one, never a partial one. Parent directories are created.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	return writeFile(path, data, perm, true)
+}
+
+// WriteFileUnsynced is WriteFileAtomic without the fsyncs: a crash of the
+// process never leaves a half-written file, but a power loss may. Only for
+// caches whose readers check what they read (the spec index parses its
+// JSON and restores nothing whose sha256 differs), where an fsync per
+// write would cost more than a rebuilt entry.
+func WriteFileUnsynced(path string, data []byte, perm os.FileMode) error {
+	return writeFile(path, data, perm, false)
+}
+
+func writeFile(path string, data []byte, perm os.FileMode, durable bool) error {
 	a, err := CreateAtomic(path, perm)
 	if err != nil {
 		return err
@@ -121,37 +142,7 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if _, err := a.Write(data); err != nil {
 		return err
 	}
-	return a.Commit()
-}
-
-// WriteFileUnsynced writes data to path through a temp file and a rename,
-// without fsync: a crash of the process never leaves a half-written file,
-// but a power loss may. Only for caches whose readers verify what they
-// read (the output cache checks sha256, the spec index parses JSON), where
-// an fsync per write would cost more than a rebuilt entry.
-func WriteFileUnsynced(path string, data []byte, perm os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+tempInfix+"*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(f.Name(), perm)
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-	}
-	return werr
+	return a.commit(durable)
 }
 
 // IsTemp reports whether name (a base name) is one of this package's temp files.
