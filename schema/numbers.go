@@ -71,9 +71,13 @@ func wrapTemplateParts(body hcl.Body) {
 }
 
 func wrapWhole(e hclsyntax.Expression) hclsyntax.Expression {
-	switch e.(type) {
+	switch t := e.(type) {
 	case *hclsyntax.LiteralValueExpr, *hclsyntax.TemplateExpr, *hclsyntax.TemplateWrapExpr, wholeExpr:
 		return e
+	case *hclsyntax.ScopeTraversalExpr:
+		if t.Traversal.RootName() == "count" {
+			return e // count.index is a 64-bit value already
+		}
 	}
 	rng := e.Range()
 	return wholeExpr{&hclsyntax.FunctionCallExpr{
