@@ -38,13 +38,20 @@ func (ev *evaluator) evalExpr(expr hcl.Expression, sc scope) (cty.Value, hcl.Dia
 	return val, diags
 }
 
+// evalContext is the shared context of sc's scope, with each or count (the
+// extras) in a child of it: hcl looks names and functions up through the
+// parent, so an instance does not copy the whole context.
 func (ev *evaluator) evalContext(sc scope) *hcl.EvalContext {
-	if len(sc.extras) == 0 {
-		if c := ev.contexts[contextIndex(sc)]; c != nil {
-			return c
-		}
+	c := ev.contexts[contextIndex(sc)]
+	if c == nil {
+		return ev.newEvalContext(sc)
 	}
-	return ev.newEvalContext(sc)
+	if len(sc.extras) == 0 {
+		return c
+	}
+	child := c.NewChild()
+	child.Variables = sc.extras
+	return child
 }
 
 // contextIndex is where ev.contexts keeps the context of a scope without
