@@ -2,7 +2,6 @@ package schema
 
 import (
 	"sort"
-	"sync"
 
 	"github.com/easelhq/easel/plugins"
 	"github.com/hashicorp/hcl/v2"
@@ -181,10 +180,6 @@ type evaluator struct {
 	varNames, localNames, imageNames []string
 	imagesByName                     map[string]*Image
 	paths                            *pathChecker
-	// refFiles caches isFile by clean project path, under mu: images are
-	// evaluated on every core.
-	mu       sync.Mutex
-	refFiles map[string]bool
 
 	// instances per image name, from pass 1; an image absent from the map
 	// could not be expanded.
@@ -213,7 +208,6 @@ func newEvaluator(c *Config, in Inputs) *evaluator {
 		varNames: mapKeys(c.Variables), localNames: mapKeys(c.Locals),
 		imageNames: imageNames, imagesByName: byName,
 		paths:     newPathChecker(c.Dir),
-		refFiles:  map[string]bool{},
 		funcs:     functions(fileReader{dir: c.Dir, onRead: in.OnFileRead}),
 		files:     files,
 		vars:      map[string]cty.Value{},

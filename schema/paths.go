@@ -70,18 +70,33 @@ func within(root, p string) bool {
 
 // pathChecker runs checkConfined with the verdict on each directory
 // cached: thousands of outputs share a handful of directories. The verdict
-// on each path is cached too: thousands of images may share a reference.
-// It is safe for concurrent use.
+// on each path, and whether a reference is a regular file, are cached too:
+// thousands of images may share a reference. It is safe for concurrent use.
 type pathChecker struct {
 	dir   string
 	mu    sync.Mutex
 	dirs  map[string]error
 	paths map[string]error
+	files map[string]error // nil: a regular file
 }
 
 func newPathChecker(dir string) *pathChecker {
-	return &pathChecker{dir: dir, dirs: map[string]error{}, paths: map[string]error{}}
+	return &pathChecker{dir: dir, dirs: map[string]error{}, paths: map[string]error{}, files: map[string]error{}}
 }
+
+// isFile reports whether full names a regular file, asking the file
+// system once per evaluation.
+func (pc *pathChecker) isFile(full string) bool {
+	return pc.cached(pc.files, full, func(full string) error {
+		fi, err := os.Stat(full)
+		if err == nil && !fi.Mode().IsRegular() {
+			return errNotRegular
+		}
+		return err
+	}) == nil
+}
+
+var errNotRegular = errors.New("not a regular file")
 
 // check is checkConfined(pc.dir, full).
 func (pc *pathChecker) check(full string) error {

@@ -3,7 +3,6 @@ package schema
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -150,7 +149,7 @@ func (ev *evaluator) stringReference(s string, rng hcl.Range) (RefSpec, bool, hc
 			Subject: rng.Ptr(),
 		}}
 	}
-	if !ev.isFile(clean) {
+	if !ev.paths.isFile(filepath.Join(ev.c.Dir, filepath.FromSlash(clean))) {
 		return RefSpec{}, false, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Reference file not found",
@@ -159,24 +158,6 @@ func (ev *evaluator) stringReference(s string, rng hcl.Range) (RefSpec, bool, hc
 		}}
 	}
 	return RefSpec{Kind: RefFile, Value: clean, Range: rng}, true, nil
-}
-
-// isFile reports whether a clean project path names a regular file, asking
-// the file system once per evaluation: thousands of images may share one
-// reference.
-func (ev *evaluator) isFile(clean string) bool {
-	ev.mu.Lock()
-	ok, seen := ev.refFiles[clean]
-	ev.mu.Unlock()
-	if seen {
-		return ok
-	}
-	info, err := os.Stat(filepath.Join(ev.c.Dir, filepath.FromSlash(clean)))
-	ok = err == nil && info.Mode().IsRegular()
-	ev.mu.Lock()
-	ev.refFiles[clean] = ok
-	ev.mu.Unlock()
-	return ok
 }
 
 func (ev *evaluator) instanceWriting(p string) *instance {
