@@ -22,17 +22,28 @@ type instance struct {
 	outputRange hcl.Range
 }
 
-// expandImages is pass 1: expand for_each and count, evaluate outputs
-// (images on every core), then build the "image" variable of pass 2.
+// expandImages is pass 1: expand for_each and count (blocks on every
+// core), evaluate outputs (instances on every core, so one block with a
+// large count uses them all), then build the "image" variable of pass 2.
+// Diagnostics keep the configuration's order: a block's, then its
+// instances'.
 func (ev *evaluator) expandImages() hcl.Diagnostics {
 	insts := make([][]*instance, len(ev.c.Images))
-	iDiags := make([]hcl.Diagnostics, len(ev.c.Images))
+	bDiags := make([]hcl.Diagnostics, len(ev.c.Images))
 	forEachIndex(len(ev.c.Images), func(i int) {
-		insts[i], iDiags[i] = ev.expandImage(ev.c.Images[i])
+		insts[i], bDiags[i] = ev.expand(ev.c.Images[i])
 	})
+	all := flatten(insts)
+	oDiags := make([]hcl.Diagnostics, len(all))
+	forEachIndex(len(all), func(i int) { oDiags[i] = ev.evalOutput(all[i]) })
 	var diags hcl.Diagnostics
+	k := 0
 	for i, img := range ev.c.Images {
-		diags = append(diags, iDiags[i]...)
+		diags = append(diags, bDiags[i]...)
+		for range insts[i] {
+			diags = append(diags, oDiags[k]...)
+			k++
+		}
 		if insts[i] != nil {
 			ev.instances[img.Name] = insts[i]
 		}
@@ -42,13 +53,17 @@ func (ev *evaluator) expandImages() hcl.Diagnostics {
 	return diags
 }
 
-// expandImage expands one image and evaluates its instances' outputs.
-func (ev *evaluator) expandImage(img *Image) ([]*instance, hcl.Diagnostics) {
-	insts, diags := ev.expand(img)
-	for _, inst := range insts {
-		diags = append(diags, ev.evalOutput(inst)...)
+// flatten lists every block's instances in order.
+func flatten[T any](blocks [][]T) []T {
+	n := 0
+	for _, b := range blocks {
+		n += len(b)
 	}
-	return insts, diags
+	out := make([]T, 0, n)
+	for _, b := range blocks {
+		out = append(out, b...)
+	}
+	return out
 }
 
 func (ev *evaluator) expand(img *Image) ([]*instance, hcl.Diagnostics) {

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/easelhq/easel/plugins"
 	"github.com/hashicorp/hcl/v2"
@@ -9,51 +10,70 @@ import (
 )
 
 // evalImages is pass 2: every instance's provider attributes, references
-// and dependencies, with image.* in scope. Images are evaluated on every
-// core; results and diagnostics keep the configuration's order.
+// and dependencies, with image.* in scope. Each block's body is decoded
+// once (blocks on every core), then its instances are evaluated (instances
+// on every core); results and diagnostics keep the configuration's order.
 func (ev *evaluator) evalImages() ([]*ImageInstance, hcl.Diagnostics) {
-	insts := make([][]*ImageInstance, len(ev.c.Images))
-	iDiags := make([]hcl.Diagnostics, len(ev.c.Images))
-	forEachIndex(len(ev.c.Images), func(i int) {
-		insts[i], iDiags[i] = ev.evalImage(ev.c.Images[i])
+	blocks := make([]imageBlock, len(ev.c.Images))
+	forEachIndex(len(ev.c.Images), func(i int) { blocks[i] = ev.imageBlock(ev.c.Images[i]) })
+	type job struct {
+		block *imageBlock
+		inst  *instance
+	}
+	var jobs []job
+	for i := range blocks {
+		for _, inst := range blocks[i].insts {
+			jobs = append(jobs, job{&blocks[i], inst})
+		}
+	}
+	out := make([]*ImageInstance, len(jobs))
+	iDiags := make([]hcl.Diagnostics, len(jobs))
+	forEachIndex(len(jobs), func(i int) {
+		b := jobs[i].block
+		out[i], iDiags[i] = ev.evalInstance(jobs[i].inst, b.schema, b.content, b.deps)
 	})
-	var out []*ImageInstance
 	var diags hcl.Diagnostics
-	for i := range ev.c.Images {
-		out = append(out, insts[i]...)
-		diags = append(diags, iDiags[i]...)
+	k := 0
+	for i := range blocks {
+		diags = append(diags, blocks[i].diags...)
+		for range blocks[i].insts {
+			diags = append(diags, iDiags[k]...)
+			k++
+		}
 	}
 	return out, diags
 }
 
-func (ev *evaluator) evalImage(img *Image) ([]*ImageInstance, hcl.Diagnostics) {
-	insts, expanded := ev.instances[img.Name]
-	var diags hcl.Diagnostics
+// imageBlock is what an image block's instances share in pass 2.
+type imageBlock struct {
+	insts   []*instance // nil when the block could not be expanded
+	schema  *plugins.Schema
+	content *hcl.BodyContent
+	deps    []string
+	diags   hcl.Diagnostics
+}
+
+func (ev *evaluator) imageBlock(img *Image) imageBlock {
+	var b imageBlock
 	schema, pDiag := ev.imageProvider(img)
 	if pDiag != nil {
-		diags = append(diags, pDiag)
+		b.diags = append(b.diags, pDiag)
 	}
-	var content *hcl.BodyContent
+	b.schema = schema
 	if schema != nil {
 		var cDiags hcl.Diagnostics
-		content, cDiags = img.Body.Content(ev.imageBodySchemas[schema])
-		diags = append(diags, cDiags...)
+		b.content, cDiags = img.Body.Content(ev.imageBodySchemas[schema])
+		b.diags = append(b.diags, cDiags...)
 	}
-	deps, dDiags := ev.explicitDeps(img)
-	diags = append(diags, dDiags...)
-	if !expanded {
-		return nil, diags
-	}
-	out := make([]*ImageInstance, 0, len(insts))
-	for _, inst := range insts {
-		ii, iDiags := ev.evalInstance(inst, schema, content, deps)
-		out = append(out, ii)
-		diags = append(diags, iDiags...)
-	}
-	return out, diags
+	var dDiags hcl.Diagnostics
+	b.deps, dDiags = ev.explicitDeps(img)
+	b.diags = append(b.diags, dDiags...)
+	b.insts = ev.instances[img.Name]
+	return b
 }
 
 func (ev *evaluator) evalInstance(inst *instance, schema *plugins.Schema, content *hcl.BodyContent, deps []string) (*ImageInstance, hcl.Diagnostics) {
+	deps = slices.Clone(deps) // the block's, shared by its instances: appended to and sorted below
 	img := inst.img
 	ii := &ImageInstance{
 		Address: inst.address, Name: img.Name, Key: inst.key, ProviderKey: img.ProviderKey,
