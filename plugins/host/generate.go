@@ -68,10 +68,17 @@ func sendReference(stream pb.Provider_GenerateClient, index int32, ref plugins.R
 		return fmt.Errorf("reading reference %s: %w", ref.Name, err)
 	}
 	defer rc.Close()
+	left := ref.Size // 0: unknown
 	for {
-		// A fresh buffer per message: gRPC may hold on to a sent message.
-		buf := make([]byte, pb.ChunkSize)
+		// A fresh buffer per message (gRPC may hold on to a sent message),
+		// no larger than what is left, so a small reference costs little.
+		size := pb.ChunkSize
+		if ref.Size > 0 {
+			size = int(min(max(left, 1), pb.ChunkSize))
+		}
+		buf := make([]byte, size)
 		n, rerr := io.ReadFull(rc, buf)
+		left -= int64(n)
 		if n > 0 {
 			chunk := &pb.Generate_ReferenceChunk{Index: index, Data: buf[:n]}
 			if err := stream.Send(&pb.Generate_ClientMessage{Message: &pb.Generate_ClientMessage_ReferenceChunk{ReferenceChunk: chunk}}); err != nil {
