@@ -1,6 +1,9 @@
 package sdk
 
-import "github.com/zclconf/go-cty/cty"
+import (
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
 
 // PromptAttr is the common "prompt" attribute.
 func PromptAttr(required bool) Attribute {
@@ -32,20 +35,24 @@ func SizeAttr(def string) Attribute {
 
 // ValuesOf is the object easel hands a provider for a block with these
 // attributes (an image's Request.Values, a provider block's Config.Values):
-// every attribute present, with its given value, else its default, else
-// null. Names given but not declared are left out. It is how a provider's
-// tests build requests the way easel does.
+// every attribute present, with its given value, else (unset or null) its
+// default, else null; converted to the attribute's type where it can be,
+// as easel's evaluation does. Names given but not declared are left out.
+// It is how a provider's tests build requests the way easel does.
 func ValuesOf(attrs []Attribute, given map[string]cty.Value) cty.Value {
 	vals := make(map[string]cty.Value, len(attrs))
 	for _, a := range attrs {
-		switch v, ok := given[a.Name]; {
-		case ok:
-			vals[a.Name] = v
-		case a.Default != cty.NilVal:
-			vals[a.Name] = a.Default
-		default:
-			vals[a.Name] = cty.NullVal(a.Type)
+		v, ok := given[a.Name]
+		if !ok || v.IsNull() {
+			v = a.Default
 		}
+		if v == cty.NilVal {
+			v = cty.NullVal(a.Type)
+		}
+		if c, err := convert.Convert(v, a.Type); err == nil {
+			v = c
+		}
+		vals[a.Name] = v
 	}
 	return cty.ObjectVal(vals)
 }
