@@ -18,17 +18,17 @@ type OpenAI struct {
 	models map[string]modelSpec
 	render *renderer
 
+	// generations and edits are counted as requests arrive; log counts
+	// answers and images and keeps the records.
 	generations atomic.Int64
 	edits       atomic.Int64
-	images      atomic.Int64
+	log         *callLog[Received]
 
 	dice *faultDice // faults, latencies, request ids
 
-	mu       sync.Mutex // guards everything below
-	byStatus map[int]int
-	records  []Received
-	files    map[string]storedFile
-	fileIDs  []string
+	mu      sync.Mutex // guards the files below
+	files   map[string]storedFile
+	fileIDs []string
 }
 
 type storedFile struct {
@@ -77,12 +77,12 @@ type Upload struct {
 func NewOpenAI(cfg Config) *OpenAI {
 	cfg = cfg.withDefaults()
 	return &OpenAI{
-		cfg:      cfg,
-		models:   models(),
-		render:   newRenderer(),
-		dice:     newFaultDice(cfg.Seed, 0x5eed_0f_fa4e),
-		byStatus: map[int]int{},
-		files:    map[string]storedFile{},
+		cfg:    cfg,
+		models: models(),
+		render: newRenderer(),
+		dice:   newFaultDice(cfg.Seed, 0x5eed_0f_fa4e),
+		log:    newCallLog[Received](cfg.MaxRecords),
+		files:  map[string]storedFile{},
 	}
 }
 
@@ -97,23 +97,14 @@ func (o *OpenAI) Start(t testing.TB) string {
 
 // Stats returns a snapshot of the counters.
 func (o *OpenAI) Stats() Stats {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	s := Stats{Generations: int(o.generations.Load()), Edits: int(o.edits.Load()),
-		Images: int(o.images.Load()), ByStatus: map[int]int{}}
-	for k, v := range o.byStatus {
-		s.ByStatus[k] = v
-	}
+	s := o.log.stats()
+	s.Generations, s.Edits = int(o.generations.Load()), int(o.edits.Load())
 	return s
 }
 
 // Received returns the most recent requests (up to Config.MaxRecords),
 // oldest first.
-func (o *OpenAI) Received() []Received {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return append([]Received(nil), o.records...)
-}
+func (o *OpenAI) Received() []Received { return o.log.received() }
 
 // ServeHTTP routes a request.
 func (o *OpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -147,25 +138,25 @@ func (o *OpenAI) serveImages(w http.ResponseWriter, r *http.Request, edit bool) 
 	}
 	rec.RequestID = "req_" + o.dice.hex(32)
 	w.Header().Set("x-request-id", rec.RequestID)
-	status, write := o.answer(w, r, edit, &rec)
+	status, images, write := o.answer(w, r, edit, &rec)
 	rec.Status = status
-	o.record(rec)
+	o.log.add(rec, status, images)
 	write()
 }
 
-// answer decides the answer to a request and returns its status and the
-// function that sends it.
-func (o *OpenAI) answer(w http.ResponseWriter, r *http.Request, edit bool, rec *Received) (int, func()) {
-	fail := func(e *apiError) (int, func()) { return e.status, func() { writeError(w, e) } }
+// answer decides the answer to a request and returns its status, the real
+// images in it and the function that sends it.
+func (o *OpenAI) answer(w http.ResponseWriter, r *http.Request, edit bool, rec *Received) (int, int, func()) {
+	fail := func(e *apiError) (int, int, func()) { return e.status, 0, func() { writeError(w, e) } }
 	req, spec, aerr := o.admit(r, edit, rec)
 	if aerr != nil {
 		return fail(aerr)
 	}
 	if !o.dice.wait(r.Context(), o.cfg.Latency, o.cfg.LatencyMax) {
-		return 499, func() {} // the client went away
+		return 499, 0, func() {} // the client went away
 	}
 	if o.dice.draw("disconnect", o.cfg.Disconnect) {
-		return 0, func() { hijackClose(w) }
+		return 0, 0, func() { hijackClose(w) }
 	}
 	if o.dice.draw("server_error", o.cfg.ServerError) {
 		return fail(serverError())
@@ -174,8 +165,7 @@ func (o *OpenAI) answer(w http.ResponseWriter, r *http.Request, edit bool, rec *
 	if aerr != nil {
 		return fail(aerr)
 	}
-	o.images.Add(int64(n))
-	return http.StatusOK, func() { writeJSON(w, http.StatusOK, resp) }
+	return http.StatusOK, n, func() { writeJSON(w, http.StatusOK, resp) }
 }
 
 // admit runs every check that answers before any work is done.
@@ -241,16 +231,6 @@ func hijackClose(w http.ResponseWriter) {
 		panic(http.ErrAbortHandler) // net/http drops the connection quietly
 	}
 	conn.Close()
-}
-
-func (o *OpenAI) record(rec Received) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.byStatus[rec.Status]++
-	o.records = append(o.records, rec)
-	if extra := len(o.records) - o.cfg.MaxRecords; extra > 0 {
-		o.records = append(o.records[:0:0], o.records[extra:]...)
-	}
 }
 
 func (rec *Received) fill(req *request) {
