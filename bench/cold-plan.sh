@@ -19,16 +19,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d)}
 runs=${RUNS:-10}
 n=${N:-10000}
-mkdir -p "$work/bin"
-(cd "$root" && go build -o "$work/bin/easel" ./cmd/easel && go build -o "$work/bin/statonly" ./bench/statonly && go build -o "$work/bin/gen" ./bench/gen)
+. "$root/bench/lib.sh"
+build_plan_tools
 easel=${EASEL:-$work/bin/easel}
 dir=$work/cold-$n
-if [ ! -f "$dir/easel.lock.hcl" ]; then
-  rm -rf "$dir"
-  "$work/bin/gen" -n "$n" -dir "$dir"
-  echo "applying $n images once (setup, not measured)..."
-  "$work/bin/easel" -chdir="$dir" apply -auto-approve -parallelism=8 >/dev/null
-fi
+generated_project "$dir" "$n"
 "$easel" -chdir="$dir" plan -detailed-exitcode >/dev/null # exit 0: no changes
 
 plan="$easel -chdir=$dir plan -detailed-exitcode"

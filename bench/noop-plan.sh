@@ -8,18 +8,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d)}
 runs=${RUNS:-15}
-mkdir -p "$work/bin"
-(cd "$root" && go build -o "$work/bin/easel" ./cmd/easel && go build -o "$work/bin/statonly" ./bench/statonly && go build -o "$work/bin/gen" ./bench/gen)
+. "$root/bench/lib.sh"
+build_plan_tools
 easel=$work/bin/easel
 
 for n in 1000 10000; do
   dir=$work/noop-$n
-  if [ ! -f "$dir/easel.lock.hcl" ]; then
-    rm -rf "$dir"
-    "$work/bin/gen" -n "$n" -dir "$dir"
-    echo "applying $n images once (setup, not measured)..."
-    "$easel" -chdir="$dir" apply -auto-approve -parallelism=8 >/dev/null
-  fi
+  generated_project "$dir" "$n"
   "$easel" -chdir="$dir" plan -detailed-exitcode >/dev/null   # warm: exit 0 means no changes
   echo "== $n images"
   hyperfine -N --style basic --warmup 2 --runs "$runs" --export-json "$work/noop-$n.json" \
