@@ -434,3 +434,35 @@ func TestParallelismOneFinishesEveryImage(t *testing.T) {
 		t.Fatal("apply at parallelism 1 never finished")
 	}
 }
+
+// A new image whose output path holds a file easel did not write is a
+// plan error, and the file is left as it was; -replace overwrites it on
+// purpose. A file easel wrote for an image now renamed is replaced freely.
+func TestCreateNeverOverwritesAFileEaselDidNotWrite(t *testing.T) {
+	dir, fake := newProject(t)
+	mine := filepath.Join(dir, "out/icon.webp")
+	writeFiles(t, dir, map[string]string{"out/icon.webp": "a designer's icon"})
+	p := open(t, dir, fake)
+	_, diags := p.Plan(context.Background(), PlanOptions{})
+	p.Close()
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Output path is taken") || diags[0].Subject == nil {
+		t.Fatalf("plan over a foreign file: %v", diags)
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "a designer's icon" {
+		t.Fatal("the foreign file was touched")
+	}
+	pl := planOnly(t, dir, fake, PlanOptions{Replace: []string{"image.icon"}})
+	for _, c := range pl.Changes {
+		if c.Address == "image.icon" && c.Action != Create {
+			t.Fatalf("-replace over a foreign file: %s, want create", c.Action)
+		}
+	}
+	apply(t, dir, fake, PlanOptions{Replace: []string{"image.icon"}})
+
+	// Rename the icon: the new address is not locked, but its file is one
+	// easel wrote (for image.icon), so it may be created over it.
+	writeFiles(t, dir, map[string]string{"main.easel.hcl": strings.Replace(baseConfig, `image "icon"`, `image "badge"`, 1)})
+	if _, diags := open(t, dir, fake).Plan(context.Background(), PlanOptions{}); diags.HasErrors() {
+		t.Fatalf("plan of a renamed image over its own old output: %v", diags)
+	}
+}

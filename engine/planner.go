@@ -63,6 +63,9 @@ type planner struct {
 	cache   *outputCache
 	// sums are the files this plan hashed, by absolute path (prehash.go).
 	sums map[string]hashed
+	// lockedOutputs are the output paths the lockfile records, made on
+	// first use by guardCreate.
+	lockedOutputs map[string]bool
 }
 
 // Plan compares the configuration with the lockfile and the files on disk
@@ -320,6 +323,7 @@ func (pl *planner) decide(pi *planned, le *lockfile.Image) {
 	case le == nil:
 		c.Action = Create
 		c.Reasons = []Reason{{Kind: ReasonNew, Message: "not generated yet"}}
+		pl.guardCreate(pi)
 		return
 	case pl.replace[c.Address]:
 		c.Action = Regenerate
@@ -386,6 +390,34 @@ func (pl *planner) decideUnchangedSpec(pi *planned, le *lockfile.Image) {
 	default:
 		c.Action = NoOp
 	}
+}
+
+// guardCreate refuses to create an image over a file easel did not write
+// (none of the lockfile's outputs), unless -replace names the image: a
+// designer's file dropped at that path, or one left by a lost lockfile,
+// is not overwritten by a paid generation nobody asked for.
+func (pl *planner) guardCreate(pi *planned) {
+	c := pi.change
+	if pl.replace[c.Address] {
+		return
+	}
+	if _, err := os.Lstat(pl.p.abs(c.Output)); err != nil {
+		return
+	}
+	if pl.lockedOutputs == nil {
+		pl.lockedOutputs = make(map[string]bool, len(pl.p.Lock.Images))
+		for _, le := range pl.p.Lock.Images {
+			pl.lockedOutputs[le.Output] = true
+		}
+	}
+	if pl.lockedOutputs[c.Output] {
+		return // easel wrote it, for an image renamed or removed
+	}
+	pl.diags = append(pl.diags, &hcl.Diagnostic{Severity: hcl.DiagError,
+		Summary: "Output path is taken",
+		Detail: fmt.Sprintf("%s would be created at %s, but a file easel did not write is already there. Move or delete that file, or pass -replace=%s to overwrite it; easel never overwrites a file it did not write unasked.",
+			c.Address, c.Output, c.Address),
+		Subject: pi.node.inst.AttrRanges["output"].Ptr()})
 }
 
 // guardOverwrite refuses to move an image onto a different existing file.
