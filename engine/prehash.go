@@ -95,4 +95,3 @@ func (pl *planner) hash(path string) (string, int64, error) {
 	pl.sums[path] = hashed{sum, size, err}
 	return sum, size, err
 }
-
