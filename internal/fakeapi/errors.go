@@ -26,8 +26,6 @@ type moderationDetails struct {
 	Categories []string `json:"categories"`
 }
 
-func (e *apiError) Error() string { return e.message }
-
 // errorBody is the wire form of an apiError.
 type errorBody struct {
 	Error errorFields `json:"error"`
