@@ -61,57 +61,49 @@ func exifOrientation(tiff []byte) orientation {
 }
 
 // orient returns img turned upright as o says; an upright img is
-// returned as is.
+// returned as is. It converts one stored row at a time and scatters it
+// into the upright image, so a sideways 8K JPEG costs one full-size RGBA
+// image, not a converted copy as well.
 func orient(img image.Image, o orientation) image.Image {
 	if o <= upright || o > 8 {
 		return img
 	}
-	src := toRGBA(img)
-	w, h := src.Rect.Dx(), src.Rect.Dy()
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
 	dw, dh := w, h
 	if o.swapsAxes() {
 		dw, dh = h, w
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for dy := range dh {
-		row := dst.Pix[dy*dst.Stride : dy*dst.Stride+4*dw]
-		for dx := range dw {
-			sx, sy := o.source(dx, dy, w, h)
-			si := sy*src.Stride + 4*sx
-			copy(row[4*dx:4*dx+4], src.Pix[si:si+4])
+	row := image.NewRGBA(image.Rect(0, 0, w, 1))
+	for sy := range h {
+		draw.Draw(row, row.Rect, img, image.Pt(b.Min.X, b.Min.Y+sy), draw.Src)
+		for sx := range w {
+			dx, dy := o.dest(sx, sy, w, h)
+			di := dy*dst.Stride + 4*dx
+			copy(dst.Pix[di:di+4], row.Pix[4*sx:4*sx+4])
 		}
 	}
 	return dst
 }
 
-// source maps a pixel of the upright image to the stored one, of size w x h.
-func (o orientation) source(dx, dy, w, h int) (int, int) {
+// dest maps a pixel of the stored image, of size w x h, to the upright one.
+func (o orientation) dest(sx, sy, w, h int) (int, int) {
 	switch o {
 	case 2: // mirrored
-		return w - 1 - dx, dy
+		return w - 1 - sx, sy
 	case 3: // turned half
-		return w - 1 - dx, h - 1 - dy
+		return w - 1 - sx, h - 1 - sy
 	case 4: // mirrored top to bottom
-		return dx, h - 1 - dy
+		return sx, h - 1 - sy
 	case 5: // transposed
-		return dy, dx
+		return sy, sx
 	case 6: // stored a quarter anticlockwise: turn it clockwise
-		return dy, h - 1 - dx
+		return h - 1 - sy, sx
 	case 7: // transposed across the other diagonal
-		return w - 1 - dy, h - 1 - dx
+		return h - 1 - sy, w - 1 - sx
 	case 8: // stored a quarter clockwise: turn it anticlockwise
-		return w - 1 - dy, dx
+		return sy, w - 1 - sx
 	}
-	return dx, dy
-}
-
-// toRGBA returns img as an *image.RGBA at the origin, converting if needed.
-func toRGBA(img image.Image) *image.RGBA {
-	if r, ok := img.(*image.RGBA); ok && r.Rect.Min == (image.Point{}) {
-		return r
-	}
-	b := img.Bounds()
-	r := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(r, r.Rect, img, b.Min, draw.Src)
-	return r
+	return sx, sy
 }
