@@ -54,15 +54,11 @@ func sniffJPEG(r io.Reader) (int, int, orientation, error) {
 
 // readSegment reads a segment's payload (at most 64 KiB, the format's limit).
 func readSegment(br exactReader) ([]byte, error) {
-	var l [2]byte
-	if err := readHeader(br, l[:]); err != nil {
+	n, err := segmentLen(br)
+	if err != nil {
 		return nil, err
 	}
-	n := int(binary.BigEndian.Uint16(l[:]))
-	if n < 2 {
-		return nil, fmt.Errorf("segment length %d is invalid", n)
-	}
-	seg := make([]byte, n-2)
+	seg := make([]byte, n)
 	if _, err := io.ReadFull(br, seg); err != nil {
 		return nil, truncated(err)
 	}
@@ -93,18 +89,28 @@ func isSOF(m byte) bool {
 }
 
 func skipSegment(br exactReader) error {
-	var l [2]byte
-	if err := readHeader(br, l[:]); err != nil {
+	n, err := segmentLen(br)
+	if err != nil {
 		return err
 	}
-	n := int64(binary.BigEndian.Uint16(l[:]))
-	if n < 2 {
-		return fmt.Errorf("segment length %d is invalid", n)
-	}
-	if _, err := io.CopyN(io.Discard, br, n-2); err != nil {
+	if _, err := io.CopyN(io.Discard, br, int64(n)); err != nil {
 		return truncated(err)
 	}
 	return nil
+}
+
+// segmentLen reads a segment's length field and returns its payload's
+// length (the field counts its own two bytes).
+func segmentLen(br exactReader) (int, error) {
+	var l [2]byte
+	if err := readHeader(br, l[:]); err != nil {
+		return 0, err
+	}
+	n := int(binary.BigEndian.Uint16(l[:]))
+	if n < 2 {
+		return 0, fmt.Errorf("segment length %d is invalid", n)
+	}
+	return n - 2, nil
 }
 
 // jpegFrame reads a frame header: length, precision, height, width.
