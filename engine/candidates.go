@@ -142,13 +142,10 @@ func (g *generation) single(ctx context.Context) (*candidate, error) {
 	}
 	cd, img, err := g.call(ctx, g.base, w)
 	g.free()
-	if err == nil {
-		if err = out.Commit(); err != nil {
-			err = fmt.Errorf("writing %s: %w", c.Output, err)
-		}
-	} else {
-		out.Abort()
-	}
+	// The cache object is committed before the output: a file at an
+	// output path whose bytes the cache holds is one easel wrote, which is
+	// how the next plan tells a run killed before its journal record from
+	// a stranger's file (guardCreate).
 	if tee != nil {
 		switch {
 		case err != nil:
@@ -163,7 +160,11 @@ func (g *generation) single(ctx context.Context) (*candidate, error) {
 		}
 	}
 	if err != nil {
+		out.Abort()
 		return nil, err
+	}
+	if err := out.Commit(); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", c.Output, err)
 	}
 	g.a.p.stat.record(path, img.sum)
 	return cd, nil

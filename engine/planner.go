@@ -393,7 +393,8 @@ func (pl *planner) decideUnchangedSpec(pi *planned, le *lockfile.Image) {
 }
 
 // guardCreate refuses to create an image over a file easel did not write
-// (none of the lockfile's outputs), unless -replace names the image: a
+// (none of the lockfile's outputs, bytes not in the output cache), unless
+// -replace names the image: a
 // designer's file dropped at that path, or one left by a lost lockfile,
 // is not overwritten by a paid generation nobody asked for.
 func (pl *planner) guardCreate(pi *planned) {
@@ -412,6 +413,9 @@ func (pl *planner) guardCreate(pi *planned) {
 	}
 	if pl.lockedOutputs[c.Output] {
 		return // easel wrote it, for an image renamed or removed
+	}
+	if sum, ok := pl.outputSum(c.Output); ok && pl.cache.has(sum) {
+		return // easel wrote it, in a run killed before it was recorded
 	}
 	pl.diags = append(pl.diags, &hcl.Diagnostic{Severity: hcl.DiagError,
 		Summary: "Output path is taken",
