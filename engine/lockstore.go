@@ -22,6 +22,9 @@ type lockSaver struct {
 	mu      sync.Mutex // guards file, version and the journal's order
 	file    *lockfile.File
 	version int
+	// blocks holds each image's rendered block, made by the goroutine
+	// that set it, so a save only assembles the file.
+	blocks lockfile.Blocks
 
 	writeMu   sync.Mutex // serialises lockfile writes
 	written   int
@@ -50,6 +53,7 @@ func (s *lockSaver) set(img *lockfile.Image) error {
 	if err != nil {
 		return err
 	}
+	s.blocks.Add(img)
 	return s.maybeSave()
 }
 
@@ -113,10 +117,11 @@ func (s *lockSaver) save() error {
 	snap := &lockfile.File{Version: s.file.Version, Providers: slices.Clone(s.file.Providers), Images: slices.Clone(s.file.Images)}
 	cur := s.version
 	s.mu.Unlock()
-	if err := snap.Validate(); err != nil {
+	data, err := snap.Render(&s.blocks)
+	if err != nil {
 		return fmt.Errorf("refusing to write a lockfile the next run could not read: %w", err)
 	}
-	if err := writeLock(s.path, snap.Bytes()); err != nil {
+	if err := writeLock(s.path, data); err != nil {
 		return err
 	}
 	s.written, s.lastWrite = cur, time.Now()

@@ -54,3 +54,21 @@ func BenchmarkSetImage10k(b *testing.B) {
 		f.SetImage(img)
 	}
 }
+
+// BenchmarkRender10k is the engine's save of a 10,000-image file whose
+// blocks were added as the images were made (compare BenchmarkBytes10k).
+func BenchmarkRender10k(b *testing.B) {
+	f := benchFile(10_000)
+	var blocks Blocks
+	for _, img := range f.Images {
+		blocks.Add(img)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		data, err := f.Render(&blocks)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(data)))
+	}
+}

@@ -23,6 +23,11 @@ var (
 // project, and inputs that are unknown, marked (sensitive) or not
 // representable. Save calls it; the engine may call it earlier.
 func (f *File) Validate() error {
+	return f.validate((*Image).validate)
+}
+
+// validate is Validate with each image checked by check.
+func (f *File) validate(check func(*Image) error) error {
 	var errs []error
 	names := make(map[string]bool)
 	for i, p := range f.Providers {
@@ -37,7 +42,11 @@ func (f *File) Validate() error {
 	}
 	addrs := make(map[string]bool)
 	for i, img := range f.Images {
-		if err := img.validate(); err != nil {
+		if img == nil {
+			errs = append(errs, fmt.Errorf("image %d: nil image", i))
+			continue
+		}
+		if err := check(img); err != nil {
 			errs = append(errs, fmt.Errorf("image %d: %w", i, err))
 			continue
 		}

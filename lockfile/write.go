@@ -33,6 +33,11 @@ const header = `# This file is maintained by easel: it records what every image 
 // after every generated image); an image whose inputs hold objects inside
 // lists is written through hclwrite. Tests hold both paths to the same bytes.
 func (f *File) Bytes() []byte {
+	return f.write((*blockWriter).imageBlock)
+}
+
+// write writes f, each image's block by image.
+func (f *File) write(image func(*blockWriter, *Image)) []byte {
 	w := &blockWriter{}
 	// About what a typical image takes: growing the buffer by doubling
 	// was 40% of the bytes allocated.
@@ -44,13 +49,19 @@ func (f *File) Bytes() []byte {
 	}
 	for _, img := range sortedBy(f.Images, func(img *Image) string { return img.Address }) {
 		w.buf.WriteByte('\n')
-		if !fastShape(img) {
-			w.buf.Write(hclwriteImage(img))
-			continue
-		}
-		w.image(img)
+		image(w, img)
 	}
 	return w.buf.Bytes()
+}
+
+// imageBlock writes one image block, through hclwrite when its shape is
+// not one image writes directly.
+func (w *blockWriter) imageBlock(img *Image) {
+	if !fastShape(img) {
+		w.buf.Write(hclwriteImage(img))
+		return
+	}
+	w.image(img)
 }
 
 // sortedBy returns the non-nil elements of s sorted by key, leaving s as it is.
