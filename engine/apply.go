@@ -353,12 +353,16 @@ type providerInstance struct {
 	mu        sync.Mutex
 }
 
+// closeInstances stops the provider processes the applier started, in
+// parallel.
 func (a *applier) closeInstances() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, inst := range a.instances {
 		if inst.own && inst.prov != nil {
-			inst.prov.Close()
+			wg.Go(func() { inst.prov.Close() })
 		}
 	}
+	wg.Wait()
 }

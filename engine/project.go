@@ -316,15 +316,24 @@ func (p *Project) Provider(name string) plugins.Provider {
 	return p.providers[name]
 }
 
-// Close stops every provider and releases the run lock.
-func (p *Project) Close() error {
+// CloseProviders stops every provider process, in parallel, and keeps the
+// run lock. Apply's caller calls it as soon as Apply returns, so the
+// processes wind down while it writes its records.
+func (p *Project) CloseProviders() {
 	p.mu.Lock()
 	provs := p.providers
 	p.providers = map[string]plugins.Provider{}
 	p.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, prov := range provs {
-		prov.Close()
+		wg.Go(func() { prov.Close() })
 	}
+	wg.Wait()
+}
+
+// Close stops every provider and releases the run lock.
+func (p *Project) Close() error {
+	p.CloseProviders()
 	if p.unlock != nil {
 		err := p.unlock()
 		p.unlock = nil

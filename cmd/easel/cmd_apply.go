@@ -172,6 +172,14 @@ func (a *app) execute(ctx context.Context, s *session, plan *engine.Plan, f *app
 	prog.begin()
 	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: prog.event, MaxCostUSD: b.USD})
 	prog.end()
+	// Nothing calls a provider after Apply: let the processes stop while
+	// the records are written.
+	closed := make(chan struct{})
+	go func() {
+		s.p.CloseProviders()
+		close(closed)
+	}()
+	defer func() { <-closed }()
 	if res != nil {
 		a.writeApplySummary(res, prog)
 		a.recordApply(s, plan, before, res)
