@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/easelhq/easel/plugins/host"
 	"github.com/easelhq/easel/plugins/sdk"
@@ -12,7 +13,22 @@ import (
 )
 
 func main() {
+	setGC()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
+}
+
+// gcPercent is easel's GOGC unless the environment sets one. A run is
+// short and allocates most of its garbage at the start (evaluating,
+// planning, and in a provider process, decoding every request to check
+// it). Measured on a plan of 500 images (main process and provider): 200
+// plans 12% faster (62 to 55 ms) for 2 MB more peak memory; 400 is no
+// faster.
+const gcPercent = 200
+
+func setGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 }
 
 // run is easel with its arguments (without the program name), streams and
