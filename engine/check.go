@@ -53,15 +53,7 @@ func (pl *planner) checkBatch(ctx context.Context, name string, batch []*planned
 	for i, pi := range batch {
 		reqs[i] = pl.p.request(pi, nil)
 	}
-	// Validation and pricing are independent: ask for both at once.
-	var (
-		ests []plugins.Estimate
-		eerr error
-		wg   sync.WaitGroup
-	)
-	wg.Go(func() { ests, eerr = prov.EstimateCost(ctx, reqs) })
-	vds, err := prov.ValidateImages(ctx, reqs)
-	wg.Wait()
+	vds, ests, err, eerr := checkImages(ctx, prov, reqs)
 	if err != nil {
 		return errDiag("Provider "+name+" failed to validate images", err.Error())
 	}
@@ -81,6 +73,20 @@ func (pl *planner) checkBatch(ctx context.Context, name string, batch []*planned
 		}
 	}
 	return diags
+}
+
+// checkImages validates and prices reqs: in one pass when the provider
+// can, otherwise with both calls at once (they are independent).
+func checkImages(ctx context.Context, prov plugins.Provider, reqs []*plugins.ImageRequest) (vds []plugins.Diagnostics, ests []plugins.Estimate, verr, eerr error) {
+	if c, ok := prov.(plugins.Checker); ok {
+		vds, ests, verr = c.CheckImages(ctx, reqs)
+		return vds, ests, verr, nil
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { ests, eerr = prov.EstimateCost(ctx, reqs) })
+	vds, verr = prov.ValidateImages(ctx, reqs)
+	wg.Wait()
+	return vds, ests, verr, eerr
 }
 
 // candidatesEstimate prices an image with candidates: one generation per

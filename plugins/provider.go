@@ -38,6 +38,15 @@ type Provider interface {
 	Close() error
 }
 
+// Checker is a Provider that validates and prices image requests in one
+// pass, decoding each request once; the engine prefers it to calling
+// ValidateImages and EstimateCost.
+type Checker interface {
+	// CheckImages returns what ValidateImages and EstimateCost would, one
+	// Diagnostics and one Estimate per request, in the same order.
+	CheckImages(ctx context.Context, reqs []*ImageRequest) ([]Diagnostics, []Estimate, error)
+}
+
 // ImageRequest is one evaluated image as a provider sees it.
 type ImageRequest struct {
 	// Address is the image's address, such as image.hero or image.social["x"].

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/easelhq/easel/plugins"
@@ -80,4 +81,70 @@ func (p *provider) batches(reqs []*plugins.ImageRequest, call func([]*pb.ImageRe
 		return nil
 	}
 	return call(batch)
+}
+
+// CheckImages validates and prices reqs through ValidateImages calls that
+// ask for estimates, in chunks of checkChunk images with up to
+// checkInFlight calls at once: easel encodes the next chunks while the
+// provider decodes the first, each on its own core.
+func (p *provider) CheckImages(ctx context.Context, reqs []*plugins.ImageRequest) ([]plugins.Diagnostics, []plugins.Estimate, error) {
+	diags := make([]plugins.Diagnostics, len(reqs))
+	ests := make([]plugins.Estimate, len(reqs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(checkInFlight)
+	for start := 0; start < len(reqs); start += checkChunk {
+		chunk := reqs[start:min(start+checkChunk, len(reqs))]
+		g.Go(func() error {
+			done := start
+			return p.batches(chunk, func(images []*pb.ImageRequest) error {
+				err := p.checkBatch(gctx, images, diags[done:], ests[done:])
+				done += len(images)
+				return err
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return diags, ests, nil
+}
+
+const (
+	checkChunk    = 64
+	checkInFlight = 4
+)
+
+// checkBatch validates and prices one batch into diags and ests. A
+// provider built before ValidateImages could price leaves the estimates
+// out; the batch is then priced by EstimateCost.
+func (p *provider) checkBatch(ctx context.Context, images []*pb.ImageRequest, diags []plugins.Diagnostics, ests []plugins.Estimate) error {
+	resp, err := p.rpc.ValidateImages(ctx, &pb.ValidateImages_Request{Images: images, Estimate: true})
+	if err != nil {
+		return p.callError(ctx, "validating images", err)
+	}
+	if len(resp.Results) != len(images) {
+		return fmt.Errorf("provider %q: validating images: got %d results for %d images", p.name, len(resp.Results), len(images))
+	}
+	priced := true
+	for i, r := range resp.Results {
+		diags[i] = diagsFromProto(r.Diagnostics)
+		if r.Estimate == nil {
+			priced = false
+		}
+		ests[i] = estimateFromProto(r.Estimate)
+	}
+	if priced {
+		return nil
+	}
+	eresp, err := p.rpc.EstimateCost(ctx, &pb.EstimateCost_Request{Images: images})
+	if err != nil {
+		return p.callError(ctx, "estimating cost", err)
+	}
+	if len(eresp.Estimates) != len(images) {
+		return fmt.Errorf("provider %q: estimating cost: got %d estimates for %d images", p.name, len(eresp.Estimates), len(images))
+	}
+	for i, e := range eresp.Estimates {
+		ests[i] = estimateFromProto(e)
+	}
+	return nil
 }

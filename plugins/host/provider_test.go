@@ -3,12 +3,15 @@ package host
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zclconf/go-cty/cty"
+	"google.golang.org/grpc"
 
 	"github.com/easelhq/easel/plugins"
+	pb "github.com/easelhq/easel/plugins/proto"
 )
 
 func TestGetSchemaRoundTrip(t *testing.T) {
@@ -103,6 +106,17 @@ func TestValidateImagesAndEstimateCost(t *testing.T) {
 	if len(diags) != len(tests) || len(ests) != len(tests) {
 		t.Fatalf("got %d diagnostics and %d estimates for %d requests", len(diags), len(ests), len(tests))
 	}
+	// One pass gives what the two calls give.
+	cdiags, cests, err := p.(plugins.Checker).CheckImages(testContext(t), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(diags, cdiags, ctyCmp); diff != "" {
+		t.Errorf("CheckImages diagnostics differ from ValidateImages' (-validate +check):\n%s", diff)
+	}
+	if diff := cmp.Diff(ests, cests); diff != "" {
+		t.Errorf("CheckImages estimates differ from EstimateCost's (-estimate +check):\n%s", diff)
+	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.wantDiags, diags[i], ctyCmp); diff != "" {
@@ -138,6 +152,85 @@ func TestEstimateCostLargeBatch(t *testing.T) {
 			t.Fatalf("estimate %d is for %q, want %q", i, e.Detail, reqs[i].Address)
 		}
 	}
+}
+
+// CheckImages splits thousands of images into chunks checked side by side
+// and batches under the size limit, and puts every result in its place.
+func TestCheckImagesLargeBatch(t *testing.T) {
+	t.Parallel()
+	p, _ := startFake(t)
+	const n = 4000
+	prompt := cty.StringVal(strings.Repeat("a very long and detailed prompt ", 20))
+	reqs := make([]*plugins.ImageRequest, n)
+	for i := range reqs {
+		size := "1024x1024"
+		if i%1000 == 999 {
+			size = "7x7"
+		}
+		reqs[i] = imageReq("image.i"+itoa(i), map[string]cty.Value{"prompt": prompt, "model": cty.StringVal("fake-1"), "size": cty.StringVal(size)})
+	}
+	diags, ests, err := p.(plugins.Checker).CheckImages(testContext(t), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diags) != n || len(ests) != n {
+		t.Fatalf("got %d diagnostics and %d estimates, want %d of each", len(diags), len(ests), n)
+	}
+	for i := range reqs {
+		if ests[i].Detail != reqs[i].Address {
+			t.Fatalf("estimate %d is for %q, want %q", i, ests[i].Detail, reqs[i].Address)
+		}
+		if bad := i%1000 == 999; bad != diags[i].HasErrors() {
+			t.Fatalf("image %d: diagnostics %v, want an error: %v", i, diags[i], bad)
+		}
+	}
+}
+
+// A provider built before ValidateImages could price answers without
+// estimates: CheckImages then prices the batch through EstimateCost.
+func TestCheckImagesOlderProvider(t *testing.T) {
+	t.Parallel()
+	p, _ := startFake(t)
+	prov := p.(*provider)
+	old := &olderProvider{ProviderClient: prov.rpc}
+	prov.rpc = old
+	reqs := []*plugins.ImageRequest{
+		imageReq("image.ok", map[string]cty.Value{"prompt": cty.StringVal("an otter"), "size": cty.StringVal("1024x1024"), "model": cty.StringVal("fake-1")}),
+		imageReq("image.big", map[string]cty.Value{"prompt": cty.StringVal("an otter"), "size": cty.StringVal("7x7"), "model": cty.StringVal("fake-1")}),
+	}
+	diags, ests, err := prov.CheckImages(testContext(t), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.estimateCalls.Load() != 1 {
+		t.Errorf("EstimateCost was called %d times, want once", old.estimateCalls.Load())
+	}
+	if diags[0].HasErrors() || !diags[1].HasErrors() {
+		t.Errorf("diagnostics = %v, want an error for the second image only", diags)
+	}
+	if diff := cmp.Diff([]*float64{ptr(0.01), ptr(0.01)}, []*float64{ests[0].USD, ests[1].USD}); diff != "" {
+		t.Errorf("estimates (-want +got):\n%s", diff)
+	}
+}
+
+// olderProvider answers ValidateImages as a provider built before
+// Request.estimate existed: without estimates.
+type olderProvider struct {
+	pb.ProviderClient
+	estimateCalls atomic.Int32
+}
+
+func (o *olderProvider) ValidateImages(ctx context.Context, in *pb.ValidateImages_Request, opts ...grpc.CallOption) (*pb.ValidateImages_Response, error) {
+	resp, err := o.ProviderClient.ValidateImages(ctx, in, opts...)
+	for _, r := range resp.GetResults() {
+		r.Estimate = nil
+	}
+	return resp, err
+}
+
+func (o *olderProvider) EstimateCost(ctx context.Context, in *pb.EstimateCost_Request, opts ...grpc.CallOption) (*pb.EstimateCost_Response, error) {
+	o.estimateCalls.Add(1)
+	return o.ProviderClient.EstimateCost(ctx, in, opts...)
 }
 
 func TestBareProviderHasNoDiagnosticsAndUnknownCost(t *testing.T) {

@@ -1421,8 +1421,13 @@ func (x *Configure_Response) GetDiagnostics() []*Diagnostic {
 }
 
 type ValidateImages_Request struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Images        []*ImageRequest        `protobuf:"bytes,1,rep,name=images,proto3" json:"images,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Images []*ImageRequest        `protobuf:"bytes,1,rep,name=images,proto3" json:"images,omitempty"`
+	// estimate asks for each image's Estimate in its Result, so an image
+	// is decoded once for both (EstimateCost is then not called). A
+	// provider that predates the field leaves Result.estimate unset; easel
+	// then calls EstimateCost.
+	Estimate      bool `protobuf:"varint,2,opt,name=estimate,proto3" json:"estimate,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1464,9 +1469,18 @@ func (x *ValidateImages_Request) GetImages() []*ImageRequest {
 	return nil
 }
 
+func (x *ValidateImages_Request) GetEstimate() bool {
+	if x != nil {
+		return x.Estimate
+	}
+	return false
+}
+
 type ValidateImages_Result struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Diagnostics   []*Diagnostic          `protobuf:"bytes,1,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Diagnostics []*Diagnostic          `protobuf:"bytes,1,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
+	// estimate is set when the Request asked for it.
+	Estimate      *Estimate `protobuf:"bytes,2,opt,name=estimate,proto3" json:"estimate,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1504,6 +1518,13 @@ func (*ValidateImages_Result) Descriptor() ([]byte, []int) {
 func (x *ValidateImages_Result) GetDiagnostics() []*Diagnostic {
 	if x != nil {
 		return x.Diagnostics
+	}
+	return nil
+}
+
+func (x *ValidateImages_Result) GetEstimate() *Estimate {
+	if x != nil {
+		return x.Estimate
 	}
 	return nil
 }
@@ -2284,12 +2305,14 @@ const file_provider_proto_rawDesc = "" +
 	"\voutput_path\x18\x04 \x01(\tR\n" +
 	"outputPath\x12\x16\n" +
 	"\x06format\x18\x05 \x01(\tR\x06format\x12\x1b\n" +
-	"\tspec_hash\x18\x06 \x01(\tR\bspecHash\"\xef\x01\n" +
-	"\x0eValidateImages\x1aB\n" +
+	"\tspec_hash\x18\x06 \x01(\tR\bspecHash\"\xc5\x02\n" +
+	"\x0eValidateImages\x1a^\n" +
 	"\aRequest\x127\n" +
-	"\x06images\x18\x01 \x03(\v2\x1f.easel.provider.v1.ImageRequestR\x06images\x1aI\n" +
+	"\x06images\x18\x01 \x03(\v2\x1f.easel.provider.v1.ImageRequestR\x06images\x12\x1a\n" +
+	"\bestimate\x18\x02 \x01(\bR\bestimate\x1a\x82\x01\n" +
 	"\x06Result\x12?\n" +
-	"\vdiagnostics\x18\x01 \x03(\v2\x1d.easel.provider.v1.DiagnosticR\vdiagnostics\x1aN\n" +
+	"\vdiagnostics\x18\x01 \x03(\v2\x1d.easel.provider.v1.DiagnosticR\vdiagnostics\x127\n" +
+	"\bestimate\x18\x02 \x01(\v2\x1b.easel.provider.v1.EstimateR\bestimate\x1aN\n" +
 	"\bResponse\x12B\n" +
 	"\aresults\x18\x01 \x03(\v2(.easel.provider.v1.ValidateImages.ResultR\aresults\"l\n" +
 	"\bEstimate\x12\x15\n" +
@@ -2427,36 +2450,37 @@ var file_provider_proto_depIdxs = []int32{
 	3,  // 13: easel.provider.v1.Configure.Response.diagnostics:type_name -> easel.provider.v1.Diagnostic
 	9,  // 14: easel.provider.v1.ValidateImages.Request.images:type_name -> easel.provider.v1.ImageRequest
 	3,  // 15: easel.provider.v1.ValidateImages.Result.diagnostics:type_name -> easel.provider.v1.Diagnostic
-	25, // 16: easel.provider.v1.ValidateImages.Response.results:type_name -> easel.provider.v1.ValidateImages.Result
-	9,  // 17: easel.provider.v1.EstimateCost.Request.images:type_name -> easel.provider.v1.ImageRequest
-	11, // 18: easel.provider.v1.EstimateCost.Response.estimates:type_name -> easel.provider.v1.Estimate
-	9,  // 19: easel.provider.v1.Generate.ClientMessage.header:type_name -> easel.provider.v1.ImageRequest
-	30, // 20: easel.provider.v1.Generate.ClientMessage.reference_chunk:type_name -> easel.provider.v1.Generate.ReferenceChunk
-	31, // 21: easel.provider.v1.Generate.ClientMessage.end:type_name -> easel.provider.v1.Generate.End
-	33, // 22: easel.provider.v1.Generate.ServerMessage.image_chunk:type_name -> easel.provider.v1.Generate.ImageChunk
-	34, // 23: easel.provider.v1.Generate.ServerMessage.result:type_name -> easel.provider.v1.Generate.Result
-	35, // 24: easel.provider.v1.Generate.ServerMessage.error:type_name -> easel.provider.v1.Generate.Error
-	36, // 25: easel.provider.v1.Generate.Result.metadata:type_name -> easel.provider.v1.Generate.Result.MetadataEntry
-	3,  // 26: easel.provider.v1.Generate.Result.warnings:type_name -> easel.provider.v1.Diagnostic
-	18, // 27: easel.provider.v1.Provider.GetSchema:input_type -> easel.provider.v1.GetSchema.Request
-	20, // 28: easel.provider.v1.Provider.ValidateConfig:input_type -> easel.provider.v1.ValidateConfig.Request
-	22, // 29: easel.provider.v1.Provider.Configure:input_type -> easel.provider.v1.Configure.Request
-	24, // 30: easel.provider.v1.Provider.ValidateImages:input_type -> easel.provider.v1.ValidateImages.Request
-	27, // 31: easel.provider.v1.Provider.EstimateCost:input_type -> easel.provider.v1.EstimateCost.Request
-	29, // 32: easel.provider.v1.Provider.Generate:input_type -> easel.provider.v1.Generate.ClientMessage
-	37, // 33: easel.provider.v1.Provider.Stop:input_type -> easel.provider.v1.Stop.Request
-	19, // 34: easel.provider.v1.Provider.GetSchema:output_type -> easel.provider.v1.GetSchema.Response
-	21, // 35: easel.provider.v1.Provider.ValidateConfig:output_type -> easel.provider.v1.ValidateConfig.Response
-	23, // 36: easel.provider.v1.Provider.Configure:output_type -> easel.provider.v1.Configure.Response
-	26, // 37: easel.provider.v1.Provider.ValidateImages:output_type -> easel.provider.v1.ValidateImages.Response
-	28, // 38: easel.provider.v1.Provider.EstimateCost:output_type -> easel.provider.v1.EstimateCost.Response
-	32, // 39: easel.provider.v1.Provider.Generate:output_type -> easel.provider.v1.Generate.ServerMessage
-	38, // 40: easel.provider.v1.Provider.Stop:output_type -> easel.provider.v1.Stop.Response
-	34, // [34:41] is the sub-list for method output_type
-	27, // [27:34] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	11, // 16: easel.provider.v1.ValidateImages.Result.estimate:type_name -> easel.provider.v1.Estimate
+	25, // 17: easel.provider.v1.ValidateImages.Response.results:type_name -> easel.provider.v1.ValidateImages.Result
+	9,  // 18: easel.provider.v1.EstimateCost.Request.images:type_name -> easel.provider.v1.ImageRequest
+	11, // 19: easel.provider.v1.EstimateCost.Response.estimates:type_name -> easel.provider.v1.Estimate
+	9,  // 20: easel.provider.v1.Generate.ClientMessage.header:type_name -> easel.provider.v1.ImageRequest
+	30, // 21: easel.provider.v1.Generate.ClientMessage.reference_chunk:type_name -> easel.provider.v1.Generate.ReferenceChunk
+	31, // 22: easel.provider.v1.Generate.ClientMessage.end:type_name -> easel.provider.v1.Generate.End
+	33, // 23: easel.provider.v1.Generate.ServerMessage.image_chunk:type_name -> easel.provider.v1.Generate.ImageChunk
+	34, // 24: easel.provider.v1.Generate.ServerMessage.result:type_name -> easel.provider.v1.Generate.Result
+	35, // 25: easel.provider.v1.Generate.ServerMessage.error:type_name -> easel.provider.v1.Generate.Error
+	36, // 26: easel.provider.v1.Generate.Result.metadata:type_name -> easel.provider.v1.Generate.Result.MetadataEntry
+	3,  // 27: easel.provider.v1.Generate.Result.warnings:type_name -> easel.provider.v1.Diagnostic
+	18, // 28: easel.provider.v1.Provider.GetSchema:input_type -> easel.provider.v1.GetSchema.Request
+	20, // 29: easel.provider.v1.Provider.ValidateConfig:input_type -> easel.provider.v1.ValidateConfig.Request
+	22, // 30: easel.provider.v1.Provider.Configure:input_type -> easel.provider.v1.Configure.Request
+	24, // 31: easel.provider.v1.Provider.ValidateImages:input_type -> easel.provider.v1.ValidateImages.Request
+	27, // 32: easel.provider.v1.Provider.EstimateCost:input_type -> easel.provider.v1.EstimateCost.Request
+	29, // 33: easel.provider.v1.Provider.Generate:input_type -> easel.provider.v1.Generate.ClientMessage
+	37, // 34: easel.provider.v1.Provider.Stop:input_type -> easel.provider.v1.Stop.Request
+	19, // 35: easel.provider.v1.Provider.GetSchema:output_type -> easel.provider.v1.GetSchema.Response
+	21, // 36: easel.provider.v1.Provider.ValidateConfig:output_type -> easel.provider.v1.ValidateConfig.Response
+	23, // 37: easel.provider.v1.Provider.Configure:output_type -> easel.provider.v1.Configure.Response
+	26, // 38: easel.provider.v1.Provider.ValidateImages:output_type -> easel.provider.v1.ValidateImages.Response
+	28, // 39: easel.provider.v1.Provider.EstimateCost:output_type -> easel.provider.v1.EstimateCost.Response
+	32, // 40: easel.provider.v1.Provider.Generate:output_type -> easel.provider.v1.Generate.ServerMessage
+	38, // 41: easel.provider.v1.Provider.Stop:output_type -> easel.provider.v1.Stop.Response
+	35, // [35:42] is the sub-list for method output_type
+	28, // [28:35] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_provider_proto_init() }

@@ -107,9 +107,12 @@ func configFromProto(dv *pb.DynamicValue) (Config, error) {
 	return Config{Values: v}, nil
 }
 
+// ValidateImages validates each image and, when the request asks for it,
+// prices it from the same decoded request.
 func (s *server) ValidateImages(rpc context.Context, req *pb.ValidateImages_Request) (resp *pb.ValidateImages_Response, err error) {
 	defer s.guard("ValidateImage", &err)
 	v, _ := s.p.(Validator)
+	e, _ := s.p.(Estimator)
 	ctx, cancel := s.callContext(rpc)
 	defer cancel()
 	resp = &pb.ValidateImages_Response{Results: make([]*pb.ValidateImages_Result, 0, len(req.Images))}
@@ -118,11 +121,18 @@ func (s *server) ValidateImages(rpc context.Context, req *pb.ValidateImages_Requ
 		if err != nil {
 			return nil, status.Error(codes.InvalidArgument, err.Error())
 		}
-		var diags Diagnostics
+		var res pb.ValidateImages_Result
 		if v != nil {
-			diags = v.ValidateImage(ctx, r)
+			res.Diagnostics = diagsToProto(v.ValidateImage(ctx, r))
 		}
-		resp.Results = append(resp.Results, &pb.ValidateImages_Result{Diagnostics: diagsToProto(diags)})
+		if req.Estimate {
+			var est Estimate
+			if e != nil {
+				est = e.EstimateCost(ctx, r)
+			}
+			res.Estimate = estimateToProto(est)
+		}
+		resp.Results = append(resp.Results, &res)
 	}
 	return resp, nil
 }
