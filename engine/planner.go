@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -66,6 +68,37 @@ type planner struct {
 	// lockedOutputs are the output paths the lockfile records, made on
 	// first use by guardCreate.
 	lockedOutputs map[string]bool
+	// dirs remembers which directories exist, and specs whether the
+	// cache's spec index does: a plan of many new images in directories
+	// that do not exist yet (a first apply, a new section of a site), or
+	// with no cache yet (a fresh clone), then makes one call to the file
+	// system per directory rather than two per image.
+	dirs  map[string]bool
+	specs *bool
+}
+
+// dirExists reports whether dir exists, asking the file system once.
+func (pl *planner) dirExists(dir string) bool {
+	if pl.dirs == nil {
+		pl.dirs = map[string]bool{}
+	}
+	ok, seen := pl.dirs[dir]
+	if !seen {
+		_, err := os.Stat(dir)
+		ok = !errors.Is(err, fs.ErrNotExist)
+		pl.dirs[dir] = ok
+	}
+	return ok
+}
+
+// specsExist reports whether the cache's spec index exists, asking the
+// file system once.
+func (pl *planner) specsExist() bool {
+	if pl.specs == nil {
+		ok := pl.dirExists(pl.cache.specsDir())
+		pl.specs = &ok
+	}
+	return *pl.specs
 }
 
 // Plan compares the configuration with the lockfile and the files on disk
@@ -402,7 +435,11 @@ func (pl *planner) guardCreate(pi *planned) {
 	if pl.replace[c.Address] {
 		return
 	}
-	if _, err := os.Lstat(pl.p.abs(c.Output)); err != nil {
+	out := pl.p.abs(c.Output)
+	if !pl.dirExists(filepath.Dir(out)) {
+		return
+	}
+	if _, err := os.Lstat(out); err != nil {
 		return
 	}
 	if pl.lockedOutputs == nil {
