@@ -14,14 +14,11 @@ import (
 func (p *provider) ValidateImages(ctx context.Context, reqs []*plugins.ImageRequest) ([]plugins.Diagnostics, error) {
 	out := make([]plugins.Diagnostics, 0, len(reqs))
 	err := p.batches(reqs, func(images []*pb.ImageRequest) error {
-		resp, err := p.rpc.ValidateImages(ctx, &pb.ValidateImages_Request{Images: images})
+		results, err := p.validateBatch(ctx, images, false)
 		if err != nil {
-			return p.callError(ctx, "validating images", err)
+			return err
 		}
-		if len(resp.Results) != len(images) {
-			return fmt.Errorf("provider %q: validating images: got %d results for %d images", p.name, len(resp.Results), len(images))
-		}
-		for _, r := range resp.Results {
+		for _, r := range results {
 			out = append(out, diagsFromProto(r.Diagnostics))
 		}
 		return nil
@@ -35,14 +32,11 @@ func (p *provider) ValidateImages(ctx context.Context, reqs []*plugins.ImageRequ
 func (p *provider) EstimateCost(ctx context.Context, reqs []*plugins.ImageRequest) ([]plugins.Estimate, error) {
 	out := make([]plugins.Estimate, 0, len(reqs))
 	err := p.batches(reqs, func(images []*pb.ImageRequest) error {
-		resp, err := p.rpc.EstimateCost(ctx, &pb.EstimateCost_Request{Images: images})
+		estimates, err := p.estimateBatch(ctx, images)
 		if err != nil {
-			return p.callError(ctx, "estimating cost", err)
+			return err
 		}
-		if len(resp.Estimates) != len(images) {
-			return fmt.Errorf("provider %q: estimating cost: got %d estimates for %d images", p.name, len(resp.Estimates), len(images))
-		}
-		for _, e := range resp.Estimates {
+		for _, e := range estimates {
 			out = append(out, estimateFromProto(e))
 		}
 		return nil
@@ -118,15 +112,12 @@ const (
 // provider built before ValidateImages could price leaves the estimates
 // out; the batch is then priced by EstimateCost.
 func (p *provider) checkBatch(ctx context.Context, images []*pb.ImageRequest, diags []plugins.Diagnostics, ests []plugins.Estimate) error {
-	resp, err := p.rpc.ValidateImages(ctx, &pb.ValidateImages_Request{Images: images, Estimate: true})
+	results, err := p.validateBatch(ctx, images, true)
 	if err != nil {
-		return p.callError(ctx, "validating images", err)
-	}
-	if len(resp.Results) != len(images) {
-		return fmt.Errorf("provider %q: validating images: got %d results for %d images", p.name, len(resp.Results), len(images))
+		return err
 	}
 	priced := true
-	for i, r := range resp.Results {
+	for i, r := range results {
 		diags[i] = diagsFromProto(r.Diagnostics)
 		if r.Estimate == nil {
 			priced = false
@@ -136,15 +127,38 @@ func (p *provider) checkBatch(ctx context.Context, images []*pb.ImageRequest, di
 	if priced {
 		return nil
 	}
-	eresp, err := p.rpc.EstimateCost(ctx, &pb.EstimateCost_Request{Images: images})
+	estimates, err := p.estimateBatch(ctx, images)
 	if err != nil {
-		return p.callError(ctx, "estimating cost", err)
+		return err
 	}
-	if len(eresp.Estimates) != len(images) {
-		return fmt.Errorf("provider %q: estimating cost: got %d estimates for %d images", p.name, len(eresp.Estimates), len(images))
-	}
-	for i, e := range eresp.Estimates {
+	for i, e := range estimates {
 		ests[i] = estimateFromProto(e)
 	}
 	return nil
+}
+
+// validateBatch calls ValidateImages on one batch and checks that every
+// image has its result.
+func (p *provider) validateBatch(ctx context.Context, images []*pb.ImageRequest, estimate bool) ([]*pb.ValidateImages_Result, error) {
+	resp, err := p.rpc.ValidateImages(ctx, &pb.ValidateImages_Request{Images: images, Estimate: estimate})
+	if err != nil {
+		return nil, p.callError(ctx, "validating images", err)
+	}
+	if len(resp.Results) != len(images) {
+		return nil, fmt.Errorf("provider %q: validating images: got %d results for %d images", p.name, len(resp.Results), len(images))
+	}
+	return resp.Results, nil
+}
+
+// estimateBatch calls EstimateCost on one batch and checks that every
+// image has its estimate.
+func (p *provider) estimateBatch(ctx context.Context, images []*pb.ImageRequest) ([]*pb.Estimate, error) {
+	resp, err := p.rpc.EstimateCost(ctx, &pb.EstimateCost_Request{Images: images})
+	if err != nil {
+		return nil, p.callError(ctx, "estimating cost", err)
+	}
+	if len(resp.Estimates) != len(images) {
+		return nil, fmt.Errorf("provider %q: estimating cost: got %d estimates for %d images", p.name, len(resp.Estimates), len(images))
+	}
+	return resp.Estimates, nil
 }

@@ -135,11 +135,7 @@ func TestEstimateCostLargeBatch(t *testing.T) {
 	t.Parallel()
 	p, _ := startFake(t)
 	const n = 4000
-	prompt := cty.StringVal(strings.Repeat("a very long and detailed prompt ", 20))
-	reqs := make([]*plugins.ImageRequest, n)
-	for i := range reqs {
-		reqs[i] = imageReq("image.i"+itoa(i), map[string]cty.Value{"prompt": prompt, "model": cty.StringVal("fake-1")})
-	}
+	reqs := longRequests(n, func(int) string { return "1024x1024" })
 	ests, err := p.EstimateCost(testContext(t), reqs)
 	if err != nil {
 		t.Fatal(err)
@@ -154,21 +150,29 @@ func TestEstimateCostLargeBatch(t *testing.T) {
 	}
 }
 
+// longRequests are n requests with long prompts, the size of the i-th
+// given by size: enough of them to need several batches.
+func longRequests(n int, size func(i int) string) []*plugins.ImageRequest {
+	prompt := cty.StringVal(strings.Repeat("a very long and detailed prompt ", 20))
+	reqs := make([]*plugins.ImageRequest, n)
+	for i := range reqs {
+		reqs[i] = imageReq("image.i"+itoa(i), map[string]cty.Value{"prompt": prompt, "model": cty.StringVal("fake-1"), "size": cty.StringVal(size(i))})
+	}
+	return reqs
+}
+
 // CheckImages splits thousands of images into chunks checked side by side
 // and batches under the size limit, and puts every result in its place.
 func TestCheckImagesLargeBatch(t *testing.T) {
 	t.Parallel()
 	p, _ := startFake(t)
 	const n = 4000
-	prompt := cty.StringVal(strings.Repeat("a very long and detailed prompt ", 20))
-	reqs := make([]*plugins.ImageRequest, n)
-	for i := range reqs {
-		size := "1024x1024"
+	reqs := longRequests(n, func(i int) string {
 		if i%1000 == 999 {
-			size = "7x7"
+			return "7x7"
 		}
-		reqs[i] = imageReq("image.i"+itoa(i), map[string]cty.Value{"prompt": prompt, "model": cty.StringVal("fake-1"), "size": cty.StringVal(size)})
-	}
+		return "1024x1024"
+	})
 	diags, ests, err := p.(plugins.Checker).CheckImages(testContext(t), reqs)
 	if err != nil {
 		t.Fatal(err)
