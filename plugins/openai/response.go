@@ -40,14 +40,14 @@ type imagesResponse struct {
 func (g *generation) accept(ctx context.Context, resp *vendorapi.Response) vendorapi.Outcome {
 	c := g.client
 	reqID := resp.Header.Get("x-request-id")
-	var r imagesResponse
-	if err := json.Unmarshal(resp.Body, &r); err != nil {
+	r, b64, err := decodeImagesResponse(resp.Body)
+	if err != nil {
 		return c.Unusable(reqID, "the body is not an images response (%v)", err)
 	}
 	if len(r.Data) == 0 {
 		return c.Unusable(reqID, "no image in the answer")
 	}
-	img, err := g.image(ctx, r.Data[0].B64JSON, r.Data[0].URL)
+	img, err := g.image(ctx, b64, r.Data[0].URL)
 	if err == nil {
 		err = g.spec.checkAutoImage(img, r.Size)
 	}
@@ -61,15 +61,38 @@ func (g *generation) accept(ctx context.Context, resp *vendorapi.Response) vendo
 	return vendorapi.Outcome{Class: vendorapi.Success}
 }
 
+// decodeImagesResponse decodes an images response and returns the first
+// image's b64_json apart, taken out of the body before it is decoded
+// (vendorapi.LiftJSONString).
+func decodeImagesResponse(body []byte) (imagesResponse, []byte, error) {
+	var r imagesResponse
+	if rest, b64, ok := vendorapi.LiftJSONString(body, "b64_json"); ok {
+		if json.Unmarshal(rest, &r) == nil && len(r.Data) > 0 && r.Data[0].B64JSON == vendorapi.Lifted {
+			r.Data[0].B64JSON = ""
+			return r, b64, nil
+		}
+		r = imagesResponse{}
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return r, nil, err
+	}
+	var b64 []byte
+	if len(r.Data) > 0 {
+		b64 = []byte(r.Data[0].B64JSON)
+		r.Data[0].B64JSON = ""
+	}
+	return r, b64, nil
+}
+
 // image decodes b64_json, or downloads url (dall-e, and compatible
 // servers) without sending the API key to wherever it points, and checks
 // it is complete and has the format and size asked for.
-func (g *generation) image(ctx context.Context, b64, url string) (vendorapi.Image, error) {
+func (g *generation) image(ctx context.Context, b64 []byte, url string) (vendorapi.Image, error) {
 	s := g.spec
 	want := vendorapi.Want{Formats: []string{s.format}, Width: s.width, Height: s.height}
 	switch {
-	case b64 != "":
-		data, err := vendorapi.DecodeBase64(b64)
+	case len(b64) > 0:
+		data, err := vendorapi.DecodeBase64Bytes(b64)
 		if err != nil {
 			return vendorapi.Image{}, fmt.Errorf("b64_json: %w", err)
 		}
