@@ -53,9 +53,9 @@ func (pl *planner) checkBatch(ctx context.Context, name string, batch []*planned
 	for i, pi := range batch {
 		reqs[i] = pl.p.request(pi, nil)
 	}
-	vds, ests, err, eerr := checkImages(ctx, prov, reqs)
+	vds, ests, err := prov.CheckImages(ctx, reqs)
 	if err != nil {
-		return errDiag("Provider "+name+" failed to validate images", err.Error())
+		return errDiag("Provider "+name+" failed to validate and price images", err.Error())
 	}
 	var diags hcl.Diagnostics
 	for i, pi := range batch {
@@ -64,29 +64,12 @@ func (pl *planner) checkBatch(ctx context.Context, name string, batch []*planned
 			diags = append(diags, mapDiagnostics(vds[i], inst.AttrRanges, inst.DeclRange)...)
 		}
 	}
-	if eerr != nil {
-		return append(diags, errDiag("Provider "+name+" failed to estimate costs", eerr.Error())...)
-	}
 	for i, pi := range batch {
 		if i < len(ests) {
 			pi.change.Estimate = pl.candidatesEstimate(pi, ests[i])
 		}
 	}
 	return diags
-}
-
-// checkImages validates and prices reqs: in one pass when the provider
-// can, otherwise with both calls at once (they are independent).
-func checkImages(ctx context.Context, prov plugins.Provider, reqs []*plugins.ImageRequest) (vds []plugins.Diagnostics, ests []plugins.Estimate, verr, eerr error) {
-	if c, ok := prov.(plugins.Checker); ok {
-		vds, ests, verr = c.CheckImages(ctx, reqs)
-		return vds, ests, verr, nil
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() { ests, eerr = prov.EstimateCost(ctx, reqs) })
-	vds, verr = prov.ValidateImages(ctx, reqs)
-	wg.Wait()
-	return vds, ests, verr, eerr
 }
 
 // candidatesEstimate prices an image with candidates: one generation per

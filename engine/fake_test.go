@@ -57,22 +57,16 @@ func (f *fakeProvider) GetSchema(context.Context) (*plugins.Schema, error) {
 func (f *fakeProvider) ValidateConfig(context.Context, cty.Value) plugins.Diagnostics { return nil }
 func (f *fakeProvider) Configure(context.Context, cty.Value) plugins.Diagnostics      { return nil }
 
-func (f *fakeProvider) ValidateImages(_ context.Context, reqs []*plugins.ImageRequest) ([]plugins.Diagnostics, error) {
-	out := make([]plugins.Diagnostics, len(reqs))
+func (f *fakeProvider) CheckImages(_ context.Context, reqs []*plugins.ImageRequest) ([]plugins.Diagnostics, []plugins.Estimate, error) {
+	diags := make([]plugins.Diagnostics, len(reqs))
+	ests := make([]plugins.Estimate, len(reqs))
 	for i, r := range reqs {
 		if r.Attrs.GetAttr("size").AsString() == "0x0" {
-			out[i] = plugins.Diagnostics{{Severity: plugins.SeverityError, Summary: "Bad size", Path: cty.GetAttrPath("size")}}
+			diags[i] = plugins.Diagnostics{{Severity: plugins.SeverityError, Summary: "Bad size", Path: cty.GetAttrPath("size")}}
 		}
+		ests[i] = plugins.Estimate{USD: f.estimate}
 	}
-	return out, nil
-}
-
-func (f *fakeProvider) EstimateCost(_ context.Context, reqs []*plugins.ImageRequest) ([]plugins.Estimate, error) {
-	out := make([]plugins.Estimate, len(reqs))
-	for i := range reqs {
-		out[i] = plugins.Estimate{USD: f.estimate}
-	}
-	return out, nil
+	return diags, ests, nil
 }
 
 func (f *fakeProvider) Generate(ctx context.Context, req *plugins.ImageRequest, out io.Writer) (*plugins.GenerateResult, error) {

@@ -22,13 +22,10 @@ type Provider interface {
 	// Only apply configures a provider; plan never does.
 	Configure(ctx context.Context, config cty.Value) Diagnostics
 
-	// ValidateImages checks image requests locally (no network), one
-	// Diagnostics per request, in the same order.
-	ValidateImages(ctx context.Context, reqs []*ImageRequest) ([]Diagnostics, error)
-
-	// EstimateCost prices image requests locally (no network), one Estimate
-	// per request, in the same order.
-	EstimateCost(ctx context.Context, reqs []*ImageRequest) ([]Estimate, error)
+	// CheckImages validates and prices image requests locally (no
+	// network), one Diagnostics and one Estimate per request, in the same
+	// order.
+	CheckImages(ctx context.Context, reqs []*ImageRequest) ([]Diagnostics, []Estimate, error)
 
 	// Generate produces one image and streams its encoded bytes to out.
 	// A failure the user should see is returned as *GenerateError.
@@ -36,15 +33,6 @@ type Provider interface {
 
 	// Close stops the provider (and its process). It is safe to call twice.
 	Close() error
-}
-
-// Checker is a Provider that validates and prices image requests in one
-// pass, decoding each request once; the engine prefers it to calling
-// ValidateImages and EstimateCost.
-type Checker interface {
-	// CheckImages returns what ValidateImages and EstimateCost would, one
-	// Diagnostics and one Estimate per request, in the same order.
-	CheckImages(ctx context.Context, reqs []*ImageRequest) ([]Diagnostics, []Estimate, error)
 }
 
 // ImageRequest is one evaluated image as a provider sees it.

@@ -11,42 +11,6 @@ import (
 	pb "github.com/easelhq/easel/plugins/proto"
 )
 
-func (p *provider) ValidateImages(ctx context.Context, reqs []*plugins.ImageRequest) ([]plugins.Diagnostics, error) {
-	out := make([]plugins.Diagnostics, 0, len(reqs))
-	err := p.batches(reqs, func(images []*pb.ImageRequest) error {
-		results, err := p.validateBatch(ctx, images, false)
-		if err != nil {
-			return err
-		}
-		for _, r := range results {
-			out = append(out, diagsFromProto(r.Diagnostics))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (p *provider) EstimateCost(ctx context.Context, reqs []*plugins.ImageRequest) ([]plugins.Estimate, error) {
-	out := make([]plugins.Estimate, 0, len(reqs))
-	err := p.batches(reqs, func(images []*pb.ImageRequest) error {
-		estimates, err := p.estimateBatch(ctx, images)
-		if err != nil {
-			return err
-		}
-		for _, e := range estimates {
-			out = append(out, estimateFromProto(e))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // batches converts reqs and hands them to call in order, in batches that
 // stay under pb.MaxBatchSize encoded, so thousands of images never make
 // one message near gRPC's size limit.
@@ -78,7 +42,8 @@ func (p *provider) batches(reqs []*plugins.ImageRequest, call func([]*pb.ImageRe
 }
 
 // CheckImages validates and prices reqs through ValidateImages calls that
-// ask for estimates, in chunks of checkChunk images with up to
+// ask for estimates (and EstimateCost calls for a provider too old to
+// answer them), in chunks of checkChunk images with up to
 // checkInFlight calls at once: easel encodes the next chunks while the
 // provider decodes the first, each on its own core.
 func (p *provider) CheckImages(ctx context.Context, reqs []*plugins.ImageRequest) ([]plugins.Diagnostics, []plugins.Estimate, error) {

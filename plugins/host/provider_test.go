@@ -95,27 +95,12 @@ func TestValidateImagesAndEstimateCost(t *testing.T) {
 	for i, tc := range tests {
 		reqs[i] = tc.req
 	}
-	diags, err := p.ValidateImages(testContext(t), reqs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ests, err := p.EstimateCost(testContext(t), reqs)
+	diags, ests, err := p.CheckImages(testContext(t), reqs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(diags) != len(tests) || len(ests) != len(tests) {
 		t.Fatalf("got %d diagnostics and %d estimates for %d requests", len(diags), len(ests), len(tests))
-	}
-	// One pass gives what the two calls give.
-	cdiags, cests, err := p.(plugins.Checker).CheckImages(testContext(t), reqs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(diags, cdiags, ctyCmp); diff != "" {
-		t.Errorf("CheckImages diagnostics differ from ValidateImages' (-validate +check):\n%s", diff)
-	}
-	if diff := cmp.Diff(ests, cests); diff != "" {
-		t.Errorf("CheckImages estimates differ from EstimateCost's (-estimate +check):\n%s", diff)
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,27 +111,6 @@ func TestValidateImagesAndEstimateCost(t *testing.T) {
 				t.Errorf("estimate USD (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-// A plan of thousands of images goes through in batches that each stay
-// under the message size limit, in order.
-func TestEstimateCostLargeBatch(t *testing.T) {
-	t.Parallel()
-	p, _ := startFake(t)
-	const n = 4000
-	reqs := longRequests(n, func(int) string { return "1024x1024" })
-	ests, err := p.EstimateCost(testContext(t), reqs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ests) != n {
-		t.Fatalf("got %d estimates, want %d", len(ests), n)
-	}
-	for i, e := range ests {
-		if e.Detail != reqs[i].Address {
-			t.Fatalf("estimate %d is for %q, want %q", i, e.Detail, reqs[i].Address)
-		}
 	}
 }
 
@@ -161,8 +125,9 @@ func longRequests(n int, size func(i int) string) []*plugins.ImageRequest {
 	return reqs
 }
 
-// CheckImages splits thousands of images into chunks checked side by side
-// and batches under the size limit, and puts every result in its place.
+// A plan of thousands of images goes through in chunks checked side by
+// side and batches that each stay under the message size limit, and every
+// result lands in its place.
 func TestCheckImagesLargeBatch(t *testing.T) {
 	t.Parallel()
 	p, _ := startFake(t)
@@ -173,7 +138,7 @@ func TestCheckImagesLargeBatch(t *testing.T) {
 		}
 		return "1024x1024"
 	})
-	diags, ests, err := p.(plugins.Checker).CheckImages(testContext(t), reqs)
+	diags, ests, err := p.CheckImages(testContext(t), reqs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,13 +207,12 @@ func TestBareProviderHasNoDiagnosticsAndUnknownCost(t *testing.T) {
 	opts, _ := testOptions(t, nil)
 	p := startProvider(t, newTestHost(t, opts), "bare")
 	reqs := []*plugins.ImageRequest{imageReq("image.a", map[string]cty.Value{"prompt": cty.StringVal("x")})}
-	diags, err := p.ValidateImages(testContext(t), reqs)
+	diags, ests, err := p.CheckImages(testContext(t), reqs)
 	if err != nil || len(diags) != 1 || diags[0] != nil {
-		t.Errorf("ValidateImages = %v, %v; want one empty result", diags, err)
+		t.Errorf("CheckImages diagnostics = %v, %v; want one empty result", diags, err)
 	}
-	ests, err := p.EstimateCost(testContext(t), reqs)
-	if err != nil || len(ests) != 1 || ests[0].USD != nil {
-		t.Errorf("EstimateCost = %+v, %v; want one unknown cost", ests, err)
+	if len(ests) != 1 || ests[0].USD != nil {
+		t.Errorf("CheckImages estimates = %+v; want one unknown cost", ests)
 	}
 	if d := p.ValidateConfig(testContext(t), cty.EmptyObjectVal); len(d) != 0 {
 		t.Errorf("ValidateConfig = %v, want none", d)
