@@ -68,13 +68,12 @@ type planner struct {
 	// lockedOutputs are the output paths the lockfile records, made on
 	// first use by guardCreate.
 	lockedOutputs map[string]bool
-	// dirs remembers which directories exist, and specs whether the
-	// cache's spec index does: a plan of many new images in directories
-	// that do not exist yet (a first apply, a new section of a site), or
-	// with no cache yet (a fresh clone), then makes one call to the file
-	// system per directory rather than two per image.
-	dirs  map[string]bool
-	specs *bool
+	// dirs remembers which directories exist: a plan of many new images
+	// in output directories that do not exist yet (a first apply, a new
+	// section of a site), or with no spec index yet (a fresh clone), then
+	// makes one call to the file system per directory rather than two per
+	// image.
+	dirs map[string]bool
 }
 
 // dirExists reports whether dir exists, asking the file system once.
@@ -89,16 +88,6 @@ func (pl *planner) dirExists(dir string) bool {
 		pl.dirs[dir] = ok
 	}
 	return ok
-}
-
-// specsExist reports whether the cache's spec index exists, asking the
-// file system once.
-func (pl *planner) specsExist() bool {
-	if pl.specs == nil {
-		ok := pl.dirExists(pl.cache.specsDir())
-		pl.specs = &ok
-	}
-	return *pl.specs
 }
 
 // Plan compares the configuration with the lockfile and the files on disk

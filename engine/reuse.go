@@ -35,7 +35,7 @@ func (pl *planner) settle(pi *planned, le *lockfile.Image) {
 // never used for -replace, which asks for a new roll.
 func (pl *planner) fromCache(pi *planned) {
 	c := pi.change
-	if c.SpecHash == "" || pl.replace[c.Address] || !pl.specsExist() {
+	if c.SpecHash == "" || pl.replace[c.Address] || !pl.dirExists(pl.cache.specsDir()) {
 		return
 	}
 	e, ok := pl.cache.lookup(c.SpecHash)
