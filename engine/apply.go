@@ -358,11 +358,11 @@ type providerInstance struct {
 func (a *applier) closeInstances() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	var wg sync.WaitGroup
+	var own []plugins.Provider
 	for _, inst := range a.instances {
 		if inst.own && inst.prov != nil {
-			wg.Go(func() { inst.prov.Close() })
+			own = append(own, inst.prov)
 		}
 	}
-	wg.Wait()
+	closeAll(own)
 }

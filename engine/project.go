@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -324,6 +326,12 @@ func (p *Project) CloseProviders() {
 	provs := p.providers
 	p.providers = map[string]plugins.Provider{}
 	p.mu.Unlock()
+	closeAll(slices.Collect(maps.Values(provs)))
+}
+
+// closeAll stops providers in parallel: each waits for its process to
+// exit.
+func closeAll(provs []plugins.Provider) {
 	var wg sync.WaitGroup
 	for _, prov := range provs {
 		wg.Go(func() { prov.Close() })
