@@ -169,7 +169,7 @@ func (a *app) execute(ctx context.Context, s *session, plan *engine.Plan, f *app
 	defer a.intr.handle(nil)
 	b := budgetFor(f.maxCost, f.savedMaxCost, s.p.Config)
 	before := beforeApply(s.p, plan)
-	settleGC()
+	setGC(applyGCPercent)
 	prog.begin()
 	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: prog.event, MaxCostUSD: b.USD})
 	prog.end()
