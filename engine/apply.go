@@ -37,6 +37,14 @@ type applier struct {
 	instances map[string]*providerInstance // by provider key
 	// outputs are the configured output paths, which retire never removes.
 	outputs map[string]bool
+
+	// queued is how many calls beyond Parallelism the provider is handed
+	// to hold (see queue.go); 0 when it is not. batch names them.
+	queued       int
+	batch        string
+	queuedTo     map[plugins.Provider]bool // providers handed calls with slots
+	withdrawn    map[plugins.Provider]bool // providers whose waiting calls were withdrawn
+	withdrawnAll bool
 }
 
 // Apply carries out a plan made by this Project's latest Plan call. Each
@@ -66,7 +74,10 @@ func (p *Project) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*Ap
 	a := &applier{p: p, pl: pl, opts: opts, cache: pl.cache, lock: saver,
 		results:   map[string]*Result{},
 		instances: map[string]*providerInstance{},
-		outputs:   p.outputs()}
+		outputs:   p.outputs(),
+		batch:     newBatch(),
+		queuedTo:  map[plugins.Provider]bool{},
+		withdrawn: map[plugins.Provider]bool{}}
 	defer a.closeInstances()
 	for _, name := range fsxTempDirs(plan) {
 		_ = fsx.CleanTemps(filepath.Join(p.dir, name))

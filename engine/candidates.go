@@ -58,6 +58,9 @@ type generation struct {
 	count int
 	slots int    // candidates generated at once
 	free  func() // frees the slots once the provider calls are over
+	// started tells that a call started: the provider took it from its
+	// queue (or at once when nothing is queued).
+	started func()
 
 	mu       sync.Mutex // guards the fields below, which calls add to
 	billed   int
@@ -205,6 +208,12 @@ func (g *generation) candidate(ctx context.Context, k int) (*candidate, error) {
 func (g *generation) call(ctx context.Context, seed string, w io.Writer) (*candidate, checkedImage, error) {
 	req := g.a.p.request(g.pi, g.refs)
 	req.SpecHash = seed
+	if g.a.queued > 0 {
+		req.Slots, req.Batch, req.OnStart = g.a.opts.Parallelism, g.a.batch, g.started
+		if !g.a.enqueue(g.inst.prov) {
+			return nil, checkedImage{}, errNotSent
+		}
+	}
 	gctx, cancel := context.WithTimeout(ctx, g.a.opts.ImageTimeout)
 	defer cancel()
 	sink := newOutputSink(w)

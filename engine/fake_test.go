@@ -33,6 +33,14 @@ type fakeProvider struct {
 	peak     int // the most that ever ran at once
 	// onCall, when set, runs at the start of every Generate, unlocked.
 	onCall func(req *plugins.ImageRequest)
+
+	// queues makes the fake queue calls with slots as the plugin SDK does.
+	queues     bool
+	inSlots    int             // calls holding one of their slots
+	arrived    int             // calls received and not ended
+	arrivedMax int             // the most ever received at once
+	withdrawn  map[string]bool // batches withdrawn
+	changed    chan struct{}   // closed and replaced when a slot frees or a batch is withdrawn
 }
 
 func newFakeProvider() *fakeProvider {
@@ -41,7 +49,7 @@ func newFakeProvider() *fakeProvider {
 }
 
 func (f *fakeProvider) GetSchema(context.Context) (*plugins.Schema, error) {
-	return &plugins.Schema{HashVersion: 1, Version: "1.0.0",
+	return &plugins.Schema{HashVersion: 1, Version: "1.0.0", QueuesCalls: f.queues,
 		Provider: []plugins.Attribute{{Name: "api_key", Type: cty.String, Sensitive: true}},
 		Image: []plugins.Attribute{
 			{Name: "prompt", Type: cty.String},
@@ -70,6 +78,16 @@ func (f *fakeProvider) CheckImages(_ context.Context, reqs []*plugins.ImageReque
 }
 
 func (f *fakeProvider) Generate(ctx context.Context, req *plugins.ImageRequest, out io.Writer) (*plugins.GenerateResult, error) {
+	if req.Slots > 0 {
+		release, err := f.waitSlot(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
+	if req.OnStart != nil {
+		req.OnStart()
+	}
 	f.mu.Lock()
 	f.active++
 	f.peak = max(f.peak, f.active)
@@ -125,6 +143,71 @@ func (f *fakeProvider) Generate(ctx context.Context, req *plugins.ImageRequest, 
 }
 
 func (f *fakeProvider) Close() error { f.closed = true; return nil }
+
+// waitSlot holds a call with slots until fewer than req.Slots calls run,
+// or its batch is withdrawn, or ctx ends.
+func (f *fakeProvider) waitSlot(ctx context.Context, req *plugins.ImageRequest) (release func(), err error) {
+	f.mu.Lock()
+	if !f.queues {
+		f.mu.Unlock()
+		return nil, errors.New("fake: slots sent to a provider that does not queue calls")
+	}
+	f.arrived++
+	f.arrivedMax = max(f.arrivedMax, f.arrived)
+	defer func() {
+		if err != nil {
+			f.arrived--
+			f.mu.Unlock()
+		}
+	}()
+	for {
+		switch {
+		case f.withdrawn[req.Batch]:
+			return nil, &plugins.GenerateError{Kind: plugins.ErrWithdrawn, Message: "withdrawn"}
+		case f.inSlots < req.Slots:
+			f.inSlots++
+			f.mu.Unlock()
+			return func() {
+				f.mu.Lock()
+				f.inSlots--
+				f.arrived--
+				f.notify()
+				f.mu.Unlock()
+			}, nil
+		}
+		if f.changed == nil {
+			f.changed = make(chan struct{})
+		}
+		ch := f.changed
+		f.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			f.mu.Lock()
+			return nil, ctx.Err()
+		}
+		f.mu.Lock()
+	}
+}
+
+// notify wakes the calls waiting for a slot; f.mu is held.
+func (f *fakeProvider) notify() {
+	if f.changed != nil {
+		close(f.changed)
+		f.changed = nil
+	}
+}
+
+func (f *fakeProvider) Withdraw(_ context.Context, batch string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.withdrawn == nil {
+		f.withdrawn = map[string]bool{}
+	}
+	f.withdrawn[batch] = true
+	f.notify()
+	return nil
+}
 
 func (f *fakeProvider) callCount() int {
 	f.mu.Lock()

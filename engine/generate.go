@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/easelhq/easel/internal/imagefmt"
@@ -33,10 +34,19 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int, f
 			return
 		}
 	}
-	a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action})
+	started := func() { a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action}) }
+	if a.queued > 0 {
+		// The image starts when its call leaves the provider's queue.
+		started = sync.OnceFunc(func() {
+			start = time.Now()
+			a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action})
+		})
+	} else {
+		started()
+	}
 	var r *Result
 	if err == nil {
-		r, err = a.generateOne(ctx, pi, refs, spec, base, slots, free)
+		r, err = a.generateOne(ctx, pi, refs, spec, base, slots, free, started)
 	}
 	if r == nil {
 		r = &Result{}
@@ -47,15 +57,15 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int, f
 
 // generateOne calls the provider once per candidate (once for most
 // images) and records the outcome.
-func (a *applier) generateOne(ctx context.Context, pi *planned, refs []plugins.Reference, spec, base string, slots int, free func()) (*Result, error) {
+func (a *applier) generateOne(ctx context.Context, pi *planned, refs []plugins.Reference, spec, base string, slots int, free, started func()) (*Result, error) {
 	inst, err := a.instance(ctx, pi.change.Provider)
 	if err != nil {
 		return nil, err
 	}
-	g := &generation{a: a, inst: inst, pi: pi, refs: refs, base: base, count: max(pi.spec.candidates, 1), slots: max(slots, 1), free: free}
+	g := &generation{a: a, inst: inst, pi: pi, refs: refs, base: base, count: max(pi.spec.candidates, 1), slots: max(slots, 1), free: free, started: started}
 	cands, err := g.run(ctx)
 	if err != nil {
-		return g.result(nil), err
+		return g.result(nil), a.withdrawnSkip(inst, pi.change, err)
 	}
 	return a.recordSuccess(pi, spec, refs, g, cands)
 }
@@ -100,6 +110,7 @@ func (a *applier) generateFailed(inst *providerInstance, c *Change, err error, g
 		inst.mu.Lock()
 		inst.exhausted = fmt.Errorf("provider %s is out of quota: %s", c.Provider, ge.Message)
 		inst.mu.Unlock()
+		a.withdraw(gctx, inst.prov)
 	}
 	if errors.Is(gctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("no image after %s (the provider did not answer in time): %w", a.opts.ImageTimeout, err)

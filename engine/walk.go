@@ -45,8 +45,9 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	remaining, running, started := len(work), 0, 0
 	persistLimit := 2 * a.opts.Parallelism
 	slots := map[*node]int{} // the slots each running image holds
+	a.queued = a.queueDepth(work)
 	for remaining > 0 {
-		for ready.Len() > 0 && running < a.opts.Parallelism && started < persistLimit && !interrupted {
+		for ready.Len() > 0 && running < a.opts.Parallelism+a.queued && started < persistLimit && !interrupted {
 			n := heap.Pop(ready).(*node)
 			if a.stopped(ctx) {
 				interrupted = true
@@ -81,6 +82,9 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 		for _, u := range a.release(n, work, waiting, &remaining, done) {
 			heap.Push(ready, u)
 		}
+	}
+	if interrupted {
+		a.withdraw(ctx, nil)
 	}
 	_ = g.Wait()
 	close(done)
@@ -230,6 +234,17 @@ func (a *applier) reserve(c *Change) bool {
 	}
 	a.committed += est
 	return true
+}
+
+// unreserve returns the estimate booked for an image that did not start
+// after all.
+func (a *applier) unreserve(c *Change) {
+	if a.opts.MaxCostUSD <= 0 {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.committed -= estimateOf(c)
 }
 
 // spend moves a finished image from booked to spent: its actual cost, or

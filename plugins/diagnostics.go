@@ -49,6 +49,7 @@ const (
 	ErrRateLimit ErrorKind = "rate_limit" // still rate limited after retries
 	ErrInvalid   ErrorKind = "invalid"    // the API rejected the request
 	ErrCrashed   ErrorKind = "crashed"    // the provider process died or hung
+	ErrWithdrawn ErrorKind = "withdrawn"  // withdrawn while it waited for a slot: never started
 )
 
 // GenerateError is a generation failure reported by a provider.

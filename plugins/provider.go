@@ -31,6 +31,12 @@ type Provider interface {
 	// A failure the user should see is returned as *GenerateError.
 	Generate(ctx context.Context, req *ImageRequest, out io.Writer) (*GenerateResult, error)
 
+	// Withdraw ends the Generate calls of a batch (see ImageRequest.Slots)
+	// that have not started, waiting for a slot or arriving later, with a
+	// *GenerateError of kind ErrWithdrawn: nothing of them reaches the
+	// vendor. Calls already started go on.
+	Withdraw(ctx context.Context, batch string) error
+
 	// Close stops the provider (and its process). It is safe to call twice.
 	Close() error
 }
@@ -57,6 +63,18 @@ type ImageRequest struct {
 	// would have without candidates and candidate k a hash derived from it,
 	// so each candidate is a distinct, reproducible seed.
 	SpecHash string
+	// Slots, when above zero, asks a provider whose schema QueuesCalls to
+	// run at most Slots of the Generate calls carrying it at once, the
+	// others waiting in arrival order: easel hands it a few calls ahead,
+	// so the next starts the moment one ends. Zero runs the call at once.
+	Slots int
+	// Batch names the run a call with Slots belongs to, for Withdraw.
+	Batch string
+	// OnStart, when set, is called once when the call starts, on the
+	// goroutine that called Generate: at once without Slots, or when its
+	// slot frees up. A call withdrawn or cancelled while it waits never
+	// calls it.
+	OnStart func()
 }
 
 // ReferenceKind says where a reference image comes from.

@@ -18,6 +18,10 @@ type Schema struct {
 	// Models are the models the provider knows. Empty for providers
 	// without models (placeholder, transform).
 	Models []Model
+	// QueuesCalls says the provider's Generate honours ImageRequest.Slots
+	// and its Withdraw ends the calls waiting for one. Set by the plugin
+	// SDK, not by provider authors.
+	QueuesCalls bool
 }
 
 // Attribute describes one attribute of a block.

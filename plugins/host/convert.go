@@ -47,7 +47,7 @@ func schemaFromProto(s *pb.Schema) (*plugins.Schema, error) {
 	if s == nil {
 		return nil, fmt.Errorf("provider returned no schema")
 	}
-	out := &plugins.Schema{HashVersion: int(s.HashVersion), Version: s.Version}
+	out := &plugins.Schema{HashVersion: int(s.HashVersion), Version: s.Version, QueuesCalls: s.QueuesCalls}
 	var err error
 	if out.Provider, err = attributesFromProto(s.Provider); err != nil {
 		return nil, fmt.Errorf("provider attributes: %w", err)
@@ -98,7 +98,7 @@ func (p *provider) imageRequest(r *plugins.ImageRequest, withBytes bool) (*pb.Im
 	}
 	out := &pb.ImageRequest{
 		Address: r.Address, Attrs: attrs, OutputPath: r.OutputPath,
-		Format: r.Format, SpecHash: r.SpecHash,
+		Format: r.Format, SpecHash: r.SpecHash, Slots: int32(r.Slots), Batch: r.Batch,
 	}
 	for _, ref := range r.References {
 		out.References = append(out.References, &pb.Reference{

@@ -8,6 +8,8 @@ import (
 
 	"github.com/easelhq/easel/plugins"
 	pb "github.com/easelhq/easel/plugins/proto"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // crashHint tells the user where to look when a provider process dies.
@@ -31,6 +33,9 @@ func (p *provider) Generate(ctx context.Context, req *plugins.ImageRequest, out 
 	stream, err := p.rpc.Generate(ctx)
 	if err != nil {
 		return nil, p.streamError(ctx, req, err)
+	}
+	if req.Slots <= 0 && req.OnStart != nil {
+		req.OnStart()
 	}
 	if err := sendRequest(stream, header, req.References); err != nil {
 		if !errors.Is(err, io.EOF) {
@@ -105,6 +110,10 @@ func (p *provider) receive(ctx context.Context, stream pb.Provider_GenerateClien
 			return nil, p.streamError(ctx, req, err)
 		}
 		switch m := msg.Message.(type) {
+		case *pb.Generate_ServerMessage_Started:
+			if req.OnStart != nil {
+				req.OnStart()
+			}
 		case *pb.Generate_ServerMessage_ImageChunk:
 			if _, err := out.Write(m.ImageChunk.Data); err != nil {
 				return nil, fmt.Errorf("writing image %s: %w", req.Address, err)
@@ -117,6 +126,19 @@ func (p *provider) receive(ctx context.Context, stream pb.Provider_GenerateClien
 			return nil, fmt.Errorf("provider %q: generating %s: unexpected message %T", p.name, req.Address, msg.Message)
 		}
 	}
+}
+
+// Withdraw ends the batch's Generate calls that have not started. A
+// provider that does not queue calls has none, and may not know the call.
+func (p *provider) Withdraw(ctx context.Context, batch string) error {
+	if err := p.alive(); err != nil {
+		return err
+	}
+	_, err := p.rpc.Withdraw(ctx, &pb.Withdraw_Request{Batch: batch})
+	if err != nil && status.Code(err) != codes.Unimplemented {
+		return p.callError(ctx, "withdrawing queued calls", err)
+	}
+	return nil
 }
 
 // streamError explains a failed Generate stream.

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -221,5 +222,54 @@ func BenchmarkGenerateLarge(b *testing.B) {
 		if _, err := p.Generate(context.Background(), req, io.Discard); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Calls with slots wait in the provider's queue: OnStart runs when a call
+// leaves it, and Withdraw ends the batch's waiting calls without running
+// them, while a call of another batch still gets the slot.
+func TestGenerateQueuedCallsAndWithdraw(t *testing.T) {
+	t.Parallel()
+	p, _ := startFake(t)
+	queued := func(addr, mode, batch string, started *atomic.Int32) *plugins.ImageRequest {
+		r := imageReq(addr, map[string]cty.Value{"mode": cty.StringVal(mode)})
+		r.Slots, r.Batch, r.OnStart = 1, batch, func() { started.Add(1) }
+		return r
+	}
+	var holdStarted, waitStarted, nextStarted atomic.Int32
+	holdCtx, release := context.WithCancel(testContext(t))
+	held := make(chan error, 1)
+	go func() {
+		_, err := p.Generate(holdCtx, queued("image.hold", "wait", "b1", &holdStarted), discard{})
+		held <- err
+	}()
+	deadline := time.Now().Add(testTimeout)
+	for holdStarted.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	waiting := make(chan error, 1)
+	go func() {
+		_, err := p.Generate(testContext(t), queued("image.waiting", "echo", "b1", &waitStarted), discard{})
+		waiting <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // let it reach the queue; arriving later it is withdrawn all the same
+	if err := p.Withdraw(testContext(t), "b1"); err != nil {
+		t.Fatal(err)
+	}
+	var ge *plugins.GenerateError
+	if err := <-waiting; !errors.As(err, &ge) || ge.Kind != plugins.ErrWithdrawn || waitStarted.Load() != 0 {
+		t.Fatalf("the waiting call: %v, started %d times; want withdrawn, never started", err, waitStarted.Load())
+	}
+	next := make(chan error, 1)
+	go func() {
+		_, err := p.Generate(testContext(t), queued("image.next", "echo", "b2", &nextStarted), discard{})
+		next <- err
+	}()
+	release()
+	if err := <-held; !errors.Is(err, context.Canceled) || holdStarted.Load() != 1 {
+		t.Fatalf("the held call: %v, started %d times; want cancelled after starting once", err, holdStarted.Load())
+	}
+	if err := <-next; err != nil || nextStarted.Load() != 1 {
+		t.Fatalf("a call of another batch: %v, started %d times; want an image, started once", err, nextStarted.Load())
 	}
 }

@@ -24,6 +24,7 @@ func TestGetSchemaRoundTrip(t *testing.T) {
 	want := &plugins.Schema{
 		HashVersion: 3,
 		Version:     "1.2.3",
+		QueuesCalls: true, // every provider built with the SDK
 		Provider: []plugins.Attribute{
 			{Name: "api_key", Type: cty.String, Sensitive: true, Description: "The API key."},
 			{Name: "endpoint", Type: cty.String, Default: cty.StringVal("https://fake.invalid/v1")},

@@ -246,12 +246,16 @@ func (x *Diagnostic) GetAttribute() *AttributePath {
 }
 
 type Schema struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	HashVersion   int64                  `protobuf:"varint,1,opt,name=hash_version,json=hashVersion,proto3" json:"hash_version,omitempty"`
-	Version       string                 `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
-	Provider      []*Schema_Attribute    `protobuf:"bytes,3,rep,name=provider,proto3" json:"provider,omitempty"`
-	Image         []*Schema_Attribute    `protobuf:"bytes,4,rep,name=image,proto3" json:"image,omitempty"`
-	Models        []*Schema_Model        `protobuf:"bytes,5,rep,name=models,proto3" json:"models,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	HashVersion int64                  `protobuf:"varint,1,opt,name=hash_version,json=hashVersion,proto3" json:"hash_version,omitempty"`
+	Version     string                 `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
+	Provider    []*Schema_Attribute    `protobuf:"bytes,3,rep,name=provider,proto3" json:"provider,omitempty"`
+	Image       []*Schema_Attribute    `protobuf:"bytes,4,rep,name=image,proto3" json:"image,omitempty"`
+	Models      []*Schema_Model        `protobuf:"bytes,5,rep,name=models,proto3" json:"models,omitempty"`
+	// queues_calls says the provider honours ImageRequest.slots, answers
+	// Generate.Started and serves Withdraw. easel never sets slots for a
+	// provider without it.
+	QueuesCalls   bool `protobuf:"varint,6,opt,name=queues_calls,json=queuesCalls,proto3" json:"queues_calls,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -319,6 +323,13 @@ func (x *Schema) GetModels() []*Schema_Model {
 		return x.Models
 	}
 	return nil
+}
+
+func (x *Schema) GetQueuesCalls() bool {
+	if x != nil {
+		return x.QueuesCalls
+	}
+	return false
 }
 
 type GetSchema struct {
@@ -542,13 +553,21 @@ func (x *Reference) GetHeight() int32 {
 }
 
 type ImageRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Address       string                 `protobuf:"bytes,1,opt,name=address,proto3" json:"address,omitempty"`
-	Attrs         *DynamicValue          `protobuf:"bytes,2,opt,name=attrs,proto3" json:"attrs,omitempty"`
-	References    []*Reference           `protobuf:"bytes,3,rep,name=references,proto3" json:"references,omitempty"`
-	OutputPath    string                 `protobuf:"bytes,4,opt,name=output_path,json=outputPath,proto3" json:"output_path,omitempty"`
-	Format        string                 `protobuf:"bytes,5,opt,name=format,proto3" json:"format,omitempty"`
-	SpecHash      string                 `protobuf:"bytes,6,opt,name=spec_hash,json=specHash,proto3" json:"spec_hash,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Address    string                 `protobuf:"bytes,1,opt,name=address,proto3" json:"address,omitempty"`
+	Attrs      *DynamicValue          `protobuf:"bytes,2,opt,name=attrs,proto3" json:"attrs,omitempty"`
+	References []*Reference           `protobuf:"bytes,3,rep,name=references,proto3" json:"references,omitempty"`
+	OutputPath string                 `protobuf:"bytes,4,opt,name=output_path,json=outputPath,proto3" json:"output_path,omitempty"`
+	Format     string                 `protobuf:"bytes,5,opt,name=format,proto3" json:"format,omitempty"`
+	SpecHash   string                 `protobuf:"bytes,6,opt,name=spec_hash,json=specHash,proto3" json:"spec_hash,omitempty"`
+	// slots, when set on a Generate call, is how many Generate calls
+	// carrying it the provider runs at once: the others wait in the order
+	// they arrived, and each is told with Generate.Started when it starts,
+	// before anything reaches the vendor. easel sends a few calls more than
+	// it lets run, so the next one starts the moment one ends.
+	Slots int32 `protobuf:"varint,7,opt,name=slots,proto3" json:"slots,omitempty"`
+	// batch names the run a call with slots belongs to, for Withdraw.
+	Batch         string `protobuf:"bytes,8,opt,name=batch,proto3" json:"batch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -621,6 +640,20 @@ func (x *ImageRequest) GetFormat() string {
 func (x *ImageRequest) GetSpecHash() string {
 	if x != nil {
 		return x.SpecHash
+	}
+	return ""
+}
+
+func (x *ImageRequest) GetSlots() int32 {
+	if x != nil {
+		return x.Slots
+	}
+	return 0
+}
+
+func (x *ImageRequest) GetBatch() string {
+	if x != nil {
+		return x.Batch
 	}
 	return ""
 }
@@ -830,6 +863,42 @@ func (*Stop) Descriptor() ([]byte, []int) {
 	return file_provider_proto_rawDescGZIP(), []int{13}
 }
 
+type Withdraw struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Withdraw) Reset() {
+	*x = Withdraw{}
+	mi := &file_provider_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Withdraw) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Withdraw) ProtoMessage() {}
+
+func (x *Withdraw) ProtoReflect() protoreflect.Message {
+	mi := &file_provider_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Withdraw.ProtoReflect.Descriptor instead.
+func (*Withdraw) Descriptor() ([]byte, []int) {
+	return file_provider_proto_rawDescGZIP(), []int{14}
+}
+
 type AttributePath_Step struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Selector:
@@ -844,7 +913,7 @@ type AttributePath_Step struct {
 
 func (x *AttributePath_Step) Reset() {
 	*x = AttributePath_Step{}
-	mi := &file_provider_proto_msgTypes[14]
+	mi := &file_provider_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -856,7 +925,7 @@ func (x *AttributePath_Step) String() string {
 func (*AttributePath_Step) ProtoMessage() {}
 
 func (x *AttributePath_Step) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[14]
+	mi := &file_provider_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -948,7 +1017,7 @@ type Schema_Attribute struct {
 
 func (x *Schema_Attribute) Reset() {
 	*x = Schema_Attribute{}
-	mi := &file_provider_proto_msgTypes[15]
+	mi := &file_provider_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -960,7 +1029,7 @@ func (x *Schema_Attribute) String() string {
 func (*Schema_Attribute) ProtoMessage() {}
 
 func (x *Schema_Attribute) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[15]
+	mi := &file_provider_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1052,7 +1121,7 @@ type Schema_Model struct {
 
 func (x *Schema_Model) Reset() {
 	*x = Schema_Model{}
-	mi := &file_provider_proto_msgTypes[16]
+	mi := &file_provider_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1064,7 +1133,7 @@ func (x *Schema_Model) String() string {
 func (*Schema_Model) ProtoMessage() {}
 
 func (x *Schema_Model) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[16]
+	mi := &file_provider_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1172,7 +1241,7 @@ type GetSchema_Request struct {
 
 func (x *GetSchema_Request) Reset() {
 	*x = GetSchema_Request{}
-	mi := &file_provider_proto_msgTypes[17]
+	mi := &file_provider_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1184,7 +1253,7 @@ func (x *GetSchema_Request) String() string {
 func (*GetSchema_Request) ProtoMessage() {}
 
 func (x *GetSchema_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[17]
+	mi := &file_provider_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1209,7 +1278,7 @@ type GetSchema_Response struct {
 
 func (x *GetSchema_Response) Reset() {
 	*x = GetSchema_Response{}
-	mi := &file_provider_proto_msgTypes[18]
+	mi := &file_provider_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1221,7 +1290,7 @@ func (x *GetSchema_Response) String() string {
 func (*GetSchema_Response) ProtoMessage() {}
 
 func (x *GetSchema_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[18]
+	mi := &file_provider_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1253,7 +1322,7 @@ type ValidateConfig_Request struct {
 
 func (x *ValidateConfig_Request) Reset() {
 	*x = ValidateConfig_Request{}
-	mi := &file_provider_proto_msgTypes[19]
+	mi := &file_provider_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1265,7 +1334,7 @@ func (x *ValidateConfig_Request) String() string {
 func (*ValidateConfig_Request) ProtoMessage() {}
 
 func (x *ValidateConfig_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[19]
+	mi := &file_provider_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1297,7 +1366,7 @@ type ValidateConfig_Response struct {
 
 func (x *ValidateConfig_Response) Reset() {
 	*x = ValidateConfig_Response{}
-	mi := &file_provider_proto_msgTypes[20]
+	mi := &file_provider_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1309,7 +1378,7 @@ func (x *ValidateConfig_Response) String() string {
 func (*ValidateConfig_Response) ProtoMessage() {}
 
 func (x *ValidateConfig_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[20]
+	mi := &file_provider_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1341,7 +1410,7 @@ type Configure_Request struct {
 
 func (x *Configure_Request) Reset() {
 	*x = Configure_Request{}
-	mi := &file_provider_proto_msgTypes[21]
+	mi := &file_provider_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1353,7 +1422,7 @@ func (x *Configure_Request) String() string {
 func (*Configure_Request) ProtoMessage() {}
 
 func (x *Configure_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[21]
+	mi := &file_provider_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1385,7 +1454,7 @@ type Configure_Response struct {
 
 func (x *Configure_Response) Reset() {
 	*x = Configure_Response{}
-	mi := &file_provider_proto_msgTypes[22]
+	mi := &file_provider_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1397,7 +1466,7 @@ func (x *Configure_Response) String() string {
 func (*Configure_Response) ProtoMessage() {}
 
 func (x *Configure_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[22]
+	mi := &file_provider_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1434,7 +1503,7 @@ type ValidateImages_Request struct {
 
 func (x *ValidateImages_Request) Reset() {
 	*x = ValidateImages_Request{}
-	mi := &file_provider_proto_msgTypes[23]
+	mi := &file_provider_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1446,7 +1515,7 @@ func (x *ValidateImages_Request) String() string {
 func (*ValidateImages_Request) ProtoMessage() {}
 
 func (x *ValidateImages_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[23]
+	mi := &file_provider_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1487,7 +1556,7 @@ type ValidateImages_Result struct {
 
 func (x *ValidateImages_Result) Reset() {
 	*x = ValidateImages_Result{}
-	mi := &file_provider_proto_msgTypes[24]
+	mi := &file_provider_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1499,7 +1568,7 @@ func (x *ValidateImages_Result) String() string {
 func (*ValidateImages_Result) ProtoMessage() {}
 
 func (x *ValidateImages_Result) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[24]
+	mi := &file_provider_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1539,7 +1608,7 @@ type ValidateImages_Response struct {
 
 func (x *ValidateImages_Response) Reset() {
 	*x = ValidateImages_Response{}
-	mi := &file_provider_proto_msgTypes[25]
+	mi := &file_provider_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1551,7 +1620,7 @@ func (x *ValidateImages_Response) String() string {
 func (*ValidateImages_Response) ProtoMessage() {}
 
 func (x *ValidateImages_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[25]
+	mi := &file_provider_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1583,7 +1652,7 @@ type EstimateCost_Request struct {
 
 func (x *EstimateCost_Request) Reset() {
 	*x = EstimateCost_Request{}
-	mi := &file_provider_proto_msgTypes[26]
+	mi := &file_provider_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1595,7 +1664,7 @@ func (x *EstimateCost_Request) String() string {
 func (*EstimateCost_Request) ProtoMessage() {}
 
 func (x *EstimateCost_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[26]
+	mi := &file_provider_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1628,7 +1697,7 @@ type EstimateCost_Response struct {
 
 func (x *EstimateCost_Response) Reset() {
 	*x = EstimateCost_Response{}
-	mi := &file_provider_proto_msgTypes[27]
+	mi := &file_provider_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1640,7 +1709,7 @@ func (x *EstimateCost_Response) String() string {
 func (*EstimateCost_Response) ProtoMessage() {}
 
 func (x *EstimateCost_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[27]
+	mi := &file_provider_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1677,7 +1746,7 @@ type Generate_ClientMessage struct {
 
 func (x *Generate_ClientMessage) Reset() {
 	*x = Generate_ClientMessage{}
-	mi := &file_provider_proto_msgTypes[28]
+	mi := &file_provider_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1689,7 +1758,7 @@ func (x *Generate_ClientMessage) String() string {
 func (*Generate_ClientMessage) ProtoMessage() {}
 
 func (x *Generate_ClientMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[28]
+	mi := &file_provider_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1772,7 +1841,7 @@ type Generate_ReferenceChunk struct {
 
 func (x *Generate_ReferenceChunk) Reset() {
 	*x = Generate_ReferenceChunk{}
-	mi := &file_provider_proto_msgTypes[29]
+	mi := &file_provider_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1784,7 +1853,7 @@ func (x *Generate_ReferenceChunk) String() string {
 func (*Generate_ReferenceChunk) ProtoMessage() {}
 
 func (x *Generate_ReferenceChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[29]
+	mi := &file_provider_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1822,7 +1891,7 @@ type Generate_End struct {
 
 func (x *Generate_End) Reset() {
 	*x = Generate_End{}
-	mi := &file_provider_proto_msgTypes[30]
+	mi := &file_provider_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1834,7 +1903,7 @@ func (x *Generate_End) String() string {
 func (*Generate_End) ProtoMessage() {}
 
 func (x *Generate_End) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[30]
+	mi := &file_provider_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1857,6 +1926,7 @@ type Generate_ServerMessage struct {
 	//	*Generate_ServerMessage_ImageChunk
 	//	*Generate_ServerMessage_Result
 	//	*Generate_ServerMessage_Error
+	//	*Generate_ServerMessage_Started
 	Message       isGenerate_ServerMessage_Message `protobuf_oneof:"message"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1864,7 +1934,7 @@ type Generate_ServerMessage struct {
 
 func (x *Generate_ServerMessage) Reset() {
 	*x = Generate_ServerMessage{}
-	mi := &file_provider_proto_msgTypes[31]
+	mi := &file_provider_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1876,7 +1946,7 @@ func (x *Generate_ServerMessage) String() string {
 func (*Generate_ServerMessage) ProtoMessage() {}
 
 func (x *Generate_ServerMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[31]
+	mi := &file_provider_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1926,6 +1996,15 @@ func (x *Generate_ServerMessage) GetError() *Generate_Error {
 	return nil
 }
 
+func (x *Generate_ServerMessage) GetStarted() *Generate_Started {
+	if x != nil {
+		if x, ok := x.Message.(*Generate_ServerMessage_Started); ok {
+			return x.Started
+		}
+	}
+	return nil
+}
+
 type isGenerate_ServerMessage_Message interface {
 	isGenerate_ServerMessage_Message()
 }
@@ -1942,11 +2021,55 @@ type Generate_ServerMessage_Error struct {
 	Error *Generate_Error `protobuf:"bytes,3,opt,name=error,proto3,oneof"`
 }
 
+type Generate_ServerMessage_Started struct {
+	// started is sent once, before anything else, by a call with slots
+	// when it leaves the queue.
+	Started *Generate_Started `protobuf:"bytes,4,opt,name=started,proto3,oneof"`
+}
+
 func (*Generate_ServerMessage_ImageChunk) isGenerate_ServerMessage_Message() {}
 
 func (*Generate_ServerMessage_Result) isGenerate_ServerMessage_Message() {}
 
 func (*Generate_ServerMessage_Error) isGenerate_ServerMessage_Message() {}
+
+func (*Generate_ServerMessage_Started) isGenerate_ServerMessage_Message() {}
+
+type Generate_Started struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Generate_Started) Reset() {
+	*x = Generate_Started{}
+	mi := &file_provider_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Generate_Started) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Generate_Started) ProtoMessage() {}
+
+func (x *Generate_Started) ProtoReflect() protoreflect.Message {
+	mi := &file_provider_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Generate_Started.ProtoReflect.Descriptor instead.
+func (*Generate_Started) Descriptor() ([]byte, []int) {
+	return file_provider_proto_rawDescGZIP(), []int{12, 4}
+}
 
 type Generate_ImageChunk struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1957,7 +2080,7 @@ type Generate_ImageChunk struct {
 
 func (x *Generate_ImageChunk) Reset() {
 	*x = Generate_ImageChunk{}
-	mi := &file_provider_proto_msgTypes[32]
+	mi := &file_provider_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1969,7 +2092,7 @@ func (x *Generate_ImageChunk) String() string {
 func (*Generate_ImageChunk) ProtoMessage() {}
 
 func (x *Generate_ImageChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[32]
+	mi := &file_provider_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1982,7 +2105,7 @@ func (x *Generate_ImageChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Generate_ImageChunk.ProtoReflect.Descriptor instead.
 func (*Generate_ImageChunk) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{12, 4}
+	return file_provider_proto_rawDescGZIP(), []int{12, 5}
 }
 
 func (x *Generate_ImageChunk) GetData() []byte {
@@ -2005,7 +2128,7 @@ type Generate_Result struct {
 
 func (x *Generate_Result) Reset() {
 	*x = Generate_Result{}
-	mi := &file_provider_proto_msgTypes[33]
+	mi := &file_provider_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2017,7 +2140,7 @@ func (x *Generate_Result) String() string {
 func (*Generate_Result) ProtoMessage() {}
 
 func (x *Generate_Result) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[33]
+	mi := &file_provider_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2030,7 +2153,7 @@ func (x *Generate_Result) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Generate_Result.ProtoReflect.Descriptor instead.
 func (*Generate_Result) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{12, 5}
+	return file_provider_proto_rawDescGZIP(), []int{12, 6}
 }
 
 func (x *Generate_Result) GetMediaType() string {
@@ -2081,7 +2204,7 @@ type Generate_Error struct {
 
 func (x *Generate_Error) Reset() {
 	*x = Generate_Error{}
-	mi := &file_provider_proto_msgTypes[34]
+	mi := &file_provider_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2093,7 +2216,7 @@ func (x *Generate_Error) String() string {
 func (*Generate_Error) ProtoMessage() {}
 
 func (x *Generate_Error) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[34]
+	mi := &file_provider_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2106,7 +2229,7 @@ func (x *Generate_Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Generate_Error.ProtoReflect.Descriptor instead.
 func (*Generate_Error) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{12, 6}
+	return file_provider_proto_rawDescGZIP(), []int{12, 7}
 }
 
 func (x *Generate_Error) GetKind() string {
@@ -2152,7 +2275,7 @@ type Stop_Request struct {
 
 func (x *Stop_Request) Reset() {
 	*x = Stop_Request{}
-	mi := &file_provider_proto_msgTypes[36]
+	mi := &file_provider_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2164,7 +2287,7 @@ func (x *Stop_Request) String() string {
 func (*Stop_Request) ProtoMessage() {}
 
 func (x *Stop_Request) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[36]
+	mi := &file_provider_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2188,7 +2311,7 @@ type Stop_Response struct {
 
 func (x *Stop_Response) Reset() {
 	*x = Stop_Response{}
-	mi := &file_provider_proto_msgTypes[37]
+	mi := &file_provider_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2200,7 +2323,7 @@ func (x *Stop_Response) String() string {
 func (*Stop_Response) ProtoMessage() {}
 
 func (x *Stop_Response) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[37]
+	mi := &file_provider_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2214,6 +2337,95 @@ func (x *Stop_Response) ProtoReflect() protoreflect.Message {
 // Deprecated: Use Stop_Response.ProtoReflect.Descriptor instead.
 func (*Stop_Response) Descriptor() ([]byte, []int) {
 	return file_provider_proto_rawDescGZIP(), []int{13, 1}
+}
+
+type Withdraw_Request struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Batch         string                 `protobuf:"bytes,1,opt,name=batch,proto3" json:"batch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Withdraw_Request) Reset() {
+	*x = Withdraw_Request{}
+	mi := &file_provider_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Withdraw_Request) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Withdraw_Request) ProtoMessage() {}
+
+func (x *Withdraw_Request) ProtoReflect() protoreflect.Message {
+	mi := &file_provider_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Withdraw_Request.ProtoReflect.Descriptor instead.
+func (*Withdraw_Request) Descriptor() ([]byte, []int) {
+	return file_provider_proto_rawDescGZIP(), []int{14, 0}
+}
+
+func (x *Withdraw_Request) GetBatch() string {
+	if x != nil {
+		return x.Batch
+	}
+	return ""
+}
+
+type Withdraw_Response struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// withdrawn is how many waiting calls were ended.
+	Withdrawn     int32 `protobuf:"varint,1,opt,name=withdrawn,proto3" json:"withdrawn,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Withdraw_Response) Reset() {
+	*x = Withdraw_Response{}
+	mi := &file_provider_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Withdraw_Response) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Withdraw_Response) ProtoMessage() {}
+
+func (x *Withdraw_Response) ProtoReflect() protoreflect.Message {
+	mi := &file_provider_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Withdraw_Response.ProtoReflect.Descriptor instead.
+func (*Withdraw_Response) Descriptor() ([]byte, []int) {
+	return file_provider_proto_rawDescGZIP(), []int{14, 1}
+}
+
+func (x *Withdraw_Response) GetWithdrawn() int32 {
+	if x != nil {
+		return x.Withdrawn
+	}
+	return 0
 }
 
 var File_provider_proto protoreflect.FileDescriptor
@@ -2241,13 +2453,14 @@ const file_provider_proto_rawDesc = "" +
 	"\bSeverity\x12\x18\n" +
 	"\x14SEVERITY_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05ERROR\x10\x01\x12\v\n" +
-	"\aWARNING\x10\x02\"\xb5\x06\n" +
+	"\aWARNING\x10\x02\"\xd8\x06\n" +
 	"\x06Schema\x12!\n" +
 	"\fhash_version\x18\x01 \x01(\x03R\vhashVersion\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12?\n" +
 	"\bprovider\x18\x03 \x03(\v2#.easel.provider.v1.Schema.AttributeR\bprovider\x129\n" +
 	"\x05image\x18\x04 \x03(\v2#.easel.provider.v1.Schema.AttributeR\x05image\x127\n" +
-	"\x06models\x18\x05 \x03(\v2\x1f.easel.provider.v1.Schema.ModelR\x06models\x1a\x80\x02\n" +
+	"\x06models\x18\x05 \x03(\v2\x1f.easel.provider.v1.Schema.ModelR\x06models\x12!\n" +
+	"\fqueues_calls\x18\x06 \x01(\bR\vqueuesCalls\x1a\x80\x02\n" +
 	"\tAttribute\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
 	"\ttype_json\x18\x02 \x01(\fR\btypeJson\x12\x1a\n" +
@@ -2295,7 +2508,7 @@ const file_provider_proto_rawDesc = "" +
 	"\thas_bytes\x18\x06 \x01(\bR\bhasBytes\x12\x1c\n" +
 	"\tattribute\x18\a \x01(\tR\tattribute\x12\x14\n" +
 	"\x05width\x18\b \x01(\x05R\x05width\x12\x16\n" +
-	"\x06height\x18\t \x01(\x05R\x06height\"\xf3\x01\n" +
+	"\x06height\x18\t \x01(\x05R\x06height\"\x9f\x02\n" +
 	"\fImageRequest\x12\x18\n" +
 	"\aaddress\x18\x01 \x01(\tR\aaddress\x125\n" +
 	"\x05attrs\x18\x02 \x01(\v2\x1f.easel.provider.v1.DynamicValueR\x05attrs\x12<\n" +
@@ -2305,7 +2518,9 @@ const file_provider_proto_rawDesc = "" +
 	"\voutput_path\x18\x04 \x01(\tR\n" +
 	"outputPath\x12\x16\n" +
 	"\x06format\x18\x05 \x01(\tR\x06format\x12\x1b\n" +
-	"\tspec_hash\x18\x06 \x01(\tR\bspecHash\"\xc5\x02\n" +
+	"\tspec_hash\x18\x06 \x01(\tR\bspecHash\x12\x14\n" +
+	"\x05slots\x18\a \x01(\x05R\x05slots\x12\x14\n" +
+	"\x05batch\x18\b \x01(\tR\x05batch\"\xc5\x02\n" +
 	"\x0eValidateImages\x1a^\n" +
 	"\aRequest\x127\n" +
 	"\x06images\x18\x01 \x03(\v2\x1f.easel.provider.v1.ImageRequestR\x06images\x12\x1a\n" +
@@ -2326,7 +2541,7 @@ const file_provider_proto_rawDesc = "" +
 	"\aRequest\x127\n" +
 	"\x06images\x18\x01 \x03(\v2\x1f.easel.provider.v1.ImageRequestR\x06images\x1aE\n" +
 	"\bResponse\x129\n" +
-	"\testimates\x18\x01 \x03(\v2\x1b.easel.provider.v1.EstimateR\testimates\"\x8c\b\n" +
+	"\testimates\x18\x01 \x03(\v2\x1b.easel.provider.v1.EstimateR\testimates\"\xd8\b\n" +
 	"\bGenerate\x1a\xe1\x01\n" +
 	"\rClientMessage\x129\n" +
 	"\x06header\x18\x01 \x01(\v2\x1f.easel.provider.v1.ImageRequestH\x00R\x06header\x12U\n" +
@@ -2336,13 +2551,15 @@ const file_provider_proto_rawDesc = "" +
 	"\x0eReferenceChunk\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\x05R\x05index\x12\x12\n" +
 	"\x04data\x18\x02 \x01(\fR\x04data\x1a\x05\n" +
-	"\x03End\x1a\xde\x01\n" +
+	"\x03End\x1a\x9f\x02\n" +
 	"\rServerMessage\x12I\n" +
 	"\vimage_chunk\x18\x01 \x01(\v2&.easel.provider.v1.Generate.ImageChunkH\x00R\n" +
 	"imageChunk\x12<\n" +
 	"\x06result\x18\x02 \x01(\v2\".easel.provider.v1.Generate.ResultH\x00R\x06result\x129\n" +
-	"\x05error\x18\x03 \x01(\v2!.easel.provider.v1.Generate.ErrorH\x00R\x05errorB\t\n" +
-	"\amessage\x1a \n" +
+	"\x05error\x18\x03 \x01(\v2!.easel.provider.v1.Generate.ErrorH\x00R\x05error\x12?\n" +
+	"\astarted\x18\x04 \x01(\v2#.easel.provider.v1.Generate.StartedH\x00R\astartedB\t\n" +
+	"\amessage\x1a\t\n" +
+	"\aStarted\x1a \n" +
 	"\n" +
 	"ImageChunk\x12\x12\n" +
 	"\x04data\x18\x01 \x01(\fR\x04data\x1a\xc1\x02\n" +
@@ -2368,7 +2585,12 @@ const file_provider_proto_rawDesc = "" +
 	"\x04Stop\x1a\t\n" +
 	"\aRequest\x1a\n" +
 	"\n" +
-	"\bResponse2\xa4\x05\n" +
+	"\bResponse\"U\n" +
+	"\bWithdraw\x1a\x1f\n" +
+	"\aRequest\x12\x14\n" +
+	"\x05batch\x18\x01 \x01(\tR\x05batch\x1a(\n" +
+	"\bResponse\x12\x1c\n" +
+	"\twithdrawn\x18\x01 \x01(\x05R\twithdrawn2\xfb\x05\n" +
 	"\bProvider\x12X\n" +
 	"\tGetSchema\x12$.easel.provider.v1.GetSchema.Request\x1a%.easel.provider.v1.GetSchema.Response\x12g\n" +
 	"\x0eValidateConfig\x12).easel.provider.v1.ValidateConfig.Request\x1a*.easel.provider.v1.ValidateConfig.Response\x12X\n" +
@@ -2376,7 +2598,8 @@ const file_provider_proto_rawDesc = "" +
 	"\x0eValidateImages\x12).easel.provider.v1.ValidateImages.Request\x1a*.easel.provider.v1.ValidateImages.Response\x12a\n" +
 	"\fEstimateCost\x12'.easel.provider.v1.EstimateCost.Request\x1a(.easel.provider.v1.EstimateCost.Response\x12d\n" +
 	"\bGenerate\x12).easel.provider.v1.Generate.ClientMessage\x1a).easel.provider.v1.Generate.ServerMessage(\x010\x01\x12I\n" +
-	"\x04Stop\x12\x1f.easel.provider.v1.Stop.Request\x1a .easel.provider.v1.Stop.ResponseB(Z&github.com/easelhq/easel/plugins/protob\x06proto3"
+	"\x04Stop\x12\x1f.easel.provider.v1.Stop.Request\x1a .easel.provider.v1.Stop.Response\x12U\n" +
+	"\bWithdraw\x12#.easel.provider.v1.Withdraw.Request\x1a$.easel.provider.v1.Withdraw.ResponseB(Z&github.com/easelhq/easel/plugins/protob\x06proto3"
 
 var (
 	file_provider_proto_rawDescOnce sync.Once
@@ -2391,7 +2614,7 @@ func file_provider_proto_rawDescGZIP() []byte {
 }
 
 var file_provider_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_provider_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_provider_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_provider_proto_goTypes = []any{
 	(Diagnostic_Severity)(0),        // 0: easel.provider.v1.Diagnostic.Severity
 	(*DynamicValue)(nil),            // 1: easel.provider.v1.DynamicValue
@@ -2408,38 +2631,42 @@ var file_provider_proto_goTypes = []any{
 	(*EstimateCost)(nil),            // 12: easel.provider.v1.EstimateCost
 	(*Generate)(nil),                // 13: easel.provider.v1.Generate
 	(*Stop)(nil),                    // 14: easel.provider.v1.Stop
-	(*AttributePath_Step)(nil),      // 15: easel.provider.v1.AttributePath.Step
-	(*Schema_Attribute)(nil),        // 16: easel.provider.v1.Schema.Attribute
-	(*Schema_Model)(nil),            // 17: easel.provider.v1.Schema.Model
-	(*GetSchema_Request)(nil),       // 18: easel.provider.v1.GetSchema.Request
-	(*GetSchema_Response)(nil),      // 19: easel.provider.v1.GetSchema.Response
-	(*ValidateConfig_Request)(nil),  // 20: easel.provider.v1.ValidateConfig.Request
-	(*ValidateConfig_Response)(nil), // 21: easel.provider.v1.ValidateConfig.Response
-	(*Configure_Request)(nil),       // 22: easel.provider.v1.Configure.Request
-	(*Configure_Response)(nil),      // 23: easel.provider.v1.Configure.Response
-	(*ValidateImages_Request)(nil),  // 24: easel.provider.v1.ValidateImages.Request
-	(*ValidateImages_Result)(nil),   // 25: easel.provider.v1.ValidateImages.Result
-	(*ValidateImages_Response)(nil), // 26: easel.provider.v1.ValidateImages.Response
-	(*EstimateCost_Request)(nil),    // 27: easel.provider.v1.EstimateCost.Request
-	(*EstimateCost_Response)(nil),   // 28: easel.provider.v1.EstimateCost.Response
-	(*Generate_ClientMessage)(nil),  // 29: easel.provider.v1.Generate.ClientMessage
-	(*Generate_ReferenceChunk)(nil), // 30: easel.provider.v1.Generate.ReferenceChunk
-	(*Generate_End)(nil),            // 31: easel.provider.v1.Generate.End
-	(*Generate_ServerMessage)(nil),  // 32: easel.provider.v1.Generate.ServerMessage
-	(*Generate_ImageChunk)(nil),     // 33: easel.provider.v1.Generate.ImageChunk
-	(*Generate_Result)(nil),         // 34: easel.provider.v1.Generate.Result
-	(*Generate_Error)(nil),          // 35: easel.provider.v1.Generate.Error
-	nil,                             // 36: easel.provider.v1.Generate.Result.MetadataEntry
-	(*Stop_Request)(nil),            // 37: easel.provider.v1.Stop.Request
-	(*Stop_Response)(nil),           // 38: easel.provider.v1.Stop.Response
+	(*Withdraw)(nil),                // 15: easel.provider.v1.Withdraw
+	(*AttributePath_Step)(nil),      // 16: easel.provider.v1.AttributePath.Step
+	(*Schema_Attribute)(nil),        // 17: easel.provider.v1.Schema.Attribute
+	(*Schema_Model)(nil),            // 18: easel.provider.v1.Schema.Model
+	(*GetSchema_Request)(nil),       // 19: easel.provider.v1.GetSchema.Request
+	(*GetSchema_Response)(nil),      // 20: easel.provider.v1.GetSchema.Response
+	(*ValidateConfig_Request)(nil),  // 21: easel.provider.v1.ValidateConfig.Request
+	(*ValidateConfig_Response)(nil), // 22: easel.provider.v1.ValidateConfig.Response
+	(*Configure_Request)(nil),       // 23: easel.provider.v1.Configure.Request
+	(*Configure_Response)(nil),      // 24: easel.provider.v1.Configure.Response
+	(*ValidateImages_Request)(nil),  // 25: easel.provider.v1.ValidateImages.Request
+	(*ValidateImages_Result)(nil),   // 26: easel.provider.v1.ValidateImages.Result
+	(*ValidateImages_Response)(nil), // 27: easel.provider.v1.ValidateImages.Response
+	(*EstimateCost_Request)(nil),    // 28: easel.provider.v1.EstimateCost.Request
+	(*EstimateCost_Response)(nil),   // 29: easel.provider.v1.EstimateCost.Response
+	(*Generate_ClientMessage)(nil),  // 30: easel.provider.v1.Generate.ClientMessage
+	(*Generate_ReferenceChunk)(nil), // 31: easel.provider.v1.Generate.ReferenceChunk
+	(*Generate_End)(nil),            // 32: easel.provider.v1.Generate.End
+	(*Generate_ServerMessage)(nil),  // 33: easel.provider.v1.Generate.ServerMessage
+	(*Generate_Started)(nil),        // 34: easel.provider.v1.Generate.Started
+	(*Generate_ImageChunk)(nil),     // 35: easel.provider.v1.Generate.ImageChunk
+	(*Generate_Result)(nil),         // 36: easel.provider.v1.Generate.Result
+	(*Generate_Error)(nil),          // 37: easel.provider.v1.Generate.Error
+	nil,                             // 38: easel.provider.v1.Generate.Result.MetadataEntry
+	(*Stop_Request)(nil),            // 39: easel.provider.v1.Stop.Request
+	(*Stop_Response)(nil),           // 40: easel.provider.v1.Stop.Response
+	(*Withdraw_Request)(nil),        // 41: easel.provider.v1.Withdraw.Request
+	(*Withdraw_Response)(nil),       // 42: easel.provider.v1.Withdraw.Response
 }
 var file_provider_proto_depIdxs = []int32{
-	15, // 0: easel.provider.v1.AttributePath.steps:type_name -> easel.provider.v1.AttributePath.Step
+	16, // 0: easel.provider.v1.AttributePath.steps:type_name -> easel.provider.v1.AttributePath.Step
 	0,  // 1: easel.provider.v1.Diagnostic.severity:type_name -> easel.provider.v1.Diagnostic.Severity
 	2,  // 2: easel.provider.v1.Diagnostic.attribute:type_name -> easel.provider.v1.AttributePath
-	16, // 3: easel.provider.v1.Schema.provider:type_name -> easel.provider.v1.Schema.Attribute
-	16, // 4: easel.provider.v1.Schema.image:type_name -> easel.provider.v1.Schema.Attribute
-	17, // 5: easel.provider.v1.Schema.models:type_name -> easel.provider.v1.Schema.Model
+	17, // 3: easel.provider.v1.Schema.provider:type_name -> easel.provider.v1.Schema.Attribute
+	17, // 4: easel.provider.v1.Schema.image:type_name -> easel.provider.v1.Schema.Attribute
+	18, // 5: easel.provider.v1.Schema.models:type_name -> easel.provider.v1.Schema.Model
 	1,  // 6: easel.provider.v1.ImageRequest.attrs:type_name -> easel.provider.v1.DynamicValue
 	8,  // 7: easel.provider.v1.ImageRequest.references:type_name -> easel.provider.v1.Reference
 	1,  // 8: easel.provider.v1.Schema.Attribute.default:type_name -> easel.provider.v1.DynamicValue
@@ -2451,36 +2678,39 @@ var file_provider_proto_depIdxs = []int32{
 	9,  // 14: easel.provider.v1.ValidateImages.Request.images:type_name -> easel.provider.v1.ImageRequest
 	3,  // 15: easel.provider.v1.ValidateImages.Result.diagnostics:type_name -> easel.provider.v1.Diagnostic
 	11, // 16: easel.provider.v1.ValidateImages.Result.estimate:type_name -> easel.provider.v1.Estimate
-	25, // 17: easel.provider.v1.ValidateImages.Response.results:type_name -> easel.provider.v1.ValidateImages.Result
+	26, // 17: easel.provider.v1.ValidateImages.Response.results:type_name -> easel.provider.v1.ValidateImages.Result
 	9,  // 18: easel.provider.v1.EstimateCost.Request.images:type_name -> easel.provider.v1.ImageRequest
 	11, // 19: easel.provider.v1.EstimateCost.Response.estimates:type_name -> easel.provider.v1.Estimate
 	9,  // 20: easel.provider.v1.Generate.ClientMessage.header:type_name -> easel.provider.v1.ImageRequest
-	30, // 21: easel.provider.v1.Generate.ClientMessage.reference_chunk:type_name -> easel.provider.v1.Generate.ReferenceChunk
-	31, // 22: easel.provider.v1.Generate.ClientMessage.end:type_name -> easel.provider.v1.Generate.End
-	33, // 23: easel.provider.v1.Generate.ServerMessage.image_chunk:type_name -> easel.provider.v1.Generate.ImageChunk
-	34, // 24: easel.provider.v1.Generate.ServerMessage.result:type_name -> easel.provider.v1.Generate.Result
-	35, // 25: easel.provider.v1.Generate.ServerMessage.error:type_name -> easel.provider.v1.Generate.Error
-	36, // 26: easel.provider.v1.Generate.Result.metadata:type_name -> easel.provider.v1.Generate.Result.MetadataEntry
-	3,  // 27: easel.provider.v1.Generate.Result.warnings:type_name -> easel.provider.v1.Diagnostic
-	18, // 28: easel.provider.v1.Provider.GetSchema:input_type -> easel.provider.v1.GetSchema.Request
-	20, // 29: easel.provider.v1.Provider.ValidateConfig:input_type -> easel.provider.v1.ValidateConfig.Request
-	22, // 30: easel.provider.v1.Provider.Configure:input_type -> easel.provider.v1.Configure.Request
-	24, // 31: easel.provider.v1.Provider.ValidateImages:input_type -> easel.provider.v1.ValidateImages.Request
-	27, // 32: easel.provider.v1.Provider.EstimateCost:input_type -> easel.provider.v1.EstimateCost.Request
-	29, // 33: easel.provider.v1.Provider.Generate:input_type -> easel.provider.v1.Generate.ClientMessage
-	37, // 34: easel.provider.v1.Provider.Stop:input_type -> easel.provider.v1.Stop.Request
-	19, // 35: easel.provider.v1.Provider.GetSchema:output_type -> easel.provider.v1.GetSchema.Response
-	21, // 36: easel.provider.v1.Provider.ValidateConfig:output_type -> easel.provider.v1.ValidateConfig.Response
-	23, // 37: easel.provider.v1.Provider.Configure:output_type -> easel.provider.v1.Configure.Response
-	26, // 38: easel.provider.v1.Provider.ValidateImages:output_type -> easel.provider.v1.ValidateImages.Response
-	28, // 39: easel.provider.v1.Provider.EstimateCost:output_type -> easel.provider.v1.EstimateCost.Response
-	32, // 40: easel.provider.v1.Provider.Generate:output_type -> easel.provider.v1.Generate.ServerMessage
-	38, // 41: easel.provider.v1.Provider.Stop:output_type -> easel.provider.v1.Stop.Response
-	35, // [35:42] is the sub-list for method output_type
-	28, // [28:35] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	31, // 21: easel.provider.v1.Generate.ClientMessage.reference_chunk:type_name -> easel.provider.v1.Generate.ReferenceChunk
+	32, // 22: easel.provider.v1.Generate.ClientMessage.end:type_name -> easel.provider.v1.Generate.End
+	35, // 23: easel.provider.v1.Generate.ServerMessage.image_chunk:type_name -> easel.provider.v1.Generate.ImageChunk
+	36, // 24: easel.provider.v1.Generate.ServerMessage.result:type_name -> easel.provider.v1.Generate.Result
+	37, // 25: easel.provider.v1.Generate.ServerMessage.error:type_name -> easel.provider.v1.Generate.Error
+	34, // 26: easel.provider.v1.Generate.ServerMessage.started:type_name -> easel.provider.v1.Generate.Started
+	38, // 27: easel.provider.v1.Generate.Result.metadata:type_name -> easel.provider.v1.Generate.Result.MetadataEntry
+	3,  // 28: easel.provider.v1.Generate.Result.warnings:type_name -> easel.provider.v1.Diagnostic
+	19, // 29: easel.provider.v1.Provider.GetSchema:input_type -> easel.provider.v1.GetSchema.Request
+	21, // 30: easel.provider.v1.Provider.ValidateConfig:input_type -> easel.provider.v1.ValidateConfig.Request
+	23, // 31: easel.provider.v1.Provider.Configure:input_type -> easel.provider.v1.Configure.Request
+	25, // 32: easel.provider.v1.Provider.ValidateImages:input_type -> easel.provider.v1.ValidateImages.Request
+	28, // 33: easel.provider.v1.Provider.EstimateCost:input_type -> easel.provider.v1.EstimateCost.Request
+	30, // 34: easel.provider.v1.Provider.Generate:input_type -> easel.provider.v1.Generate.ClientMessage
+	39, // 35: easel.provider.v1.Provider.Stop:input_type -> easel.provider.v1.Stop.Request
+	41, // 36: easel.provider.v1.Provider.Withdraw:input_type -> easel.provider.v1.Withdraw.Request
+	20, // 37: easel.provider.v1.Provider.GetSchema:output_type -> easel.provider.v1.GetSchema.Response
+	22, // 38: easel.provider.v1.Provider.ValidateConfig:output_type -> easel.provider.v1.ValidateConfig.Response
+	24, // 39: easel.provider.v1.Provider.Configure:output_type -> easel.provider.v1.Configure.Response
+	27, // 40: easel.provider.v1.Provider.ValidateImages:output_type -> easel.provider.v1.ValidateImages.Response
+	29, // 41: easel.provider.v1.Provider.EstimateCost:output_type -> easel.provider.v1.EstimateCost.Response
+	33, // 42: easel.provider.v1.Provider.Generate:output_type -> easel.provider.v1.Generate.ServerMessage
+	40, // 43: easel.provider.v1.Provider.Stop:output_type -> easel.provider.v1.Stop.Response
+	42, // 44: easel.provider.v1.Provider.Withdraw:output_type -> easel.provider.v1.Withdraw.Response
+	37, // [37:45] is the sub-list for method output_type
+	29, // [29:37] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_provider_proto_init() }
@@ -2489,29 +2719,30 @@ func file_provider_proto_init() {
 		return
 	}
 	file_provider_proto_msgTypes[10].OneofWrappers = []any{}
-	file_provider_proto_msgTypes[14].OneofWrappers = []any{
+	file_provider_proto_msgTypes[15].OneofWrappers = []any{
 		(*AttributePath_Step_AttributeName)(nil),
 		(*AttributePath_Step_ElementKeyString)(nil),
 		(*AttributePath_Step_ElementKeyInt)(nil),
 	}
-	file_provider_proto_msgTypes[28].OneofWrappers = []any{
+	file_provider_proto_msgTypes[29].OneofWrappers = []any{
 		(*Generate_ClientMessage_Header)(nil),
 		(*Generate_ClientMessage_ReferenceChunk)(nil),
 		(*Generate_ClientMessage_End)(nil),
 	}
-	file_provider_proto_msgTypes[31].OneofWrappers = []any{
+	file_provider_proto_msgTypes[32].OneofWrappers = []any{
 		(*Generate_ServerMessage_ImageChunk)(nil),
 		(*Generate_ServerMessage_Result)(nil),
 		(*Generate_ServerMessage_Error)(nil),
+		(*Generate_ServerMessage_Started)(nil),
 	}
-	file_provider_proto_msgTypes[33].OneofWrappers = []any{}
+	file_provider_proto_msgTypes[35].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_provider_proto_rawDesc), len(file_provider_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   38,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

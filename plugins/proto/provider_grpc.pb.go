@@ -33,6 +33,7 @@ const (
 	Provider_EstimateCost_FullMethodName   = "/easel.provider.v1.Provider/EstimateCost"
 	Provider_Generate_FullMethodName       = "/easel.provider.v1.Provider/Generate"
 	Provider_Stop_FullMethodName           = "/easel.provider.v1.Provider/Stop"
+	Provider_Withdraw_FullMethodName       = "/easel.provider.v1.Provider/Withdraw"
 )
 
 // ProviderClient is the client API for Provider service.
@@ -45,7 +46,8 @@ type ProviderClient interface {
 	ValidateConfig(ctx context.Context, in *ValidateConfig_Request, opts ...grpc.CallOption) (*ValidateConfig_Response, error)
 	// Configure hands the provider its configuration before Generate.
 	Configure(ctx context.Context, in *Configure_Request, opts ...grpc.CallOption) (*Configure_Response, error)
-	// ValidateImages checks a batch of images locally, without reference bytes.
+	// ValidateImages checks a batch of images locally, without reference
+	// bytes, and prices them too when asked (Request.estimate).
 	ValidateImages(ctx context.Context, in *ValidateImages_Request, opts ...grpc.CallOption) (*ValidateImages_Response, error)
 	// EstimateCost prices a batch of images locally, without reference bytes.
 	EstimateCost(ctx context.Context, in *EstimateCost_Request, opts ...grpc.CallOption) (*EstimateCost_Response, error)
@@ -56,6 +58,11 @@ type ProviderClient interface {
 	// Stop asks the provider to cancel everything in flight before the
 	// process is shut down.
 	Stop(ctx context.Context, in *Stop_Request, opts ...grpc.CallOption) (*Stop_Response, error)
+	// Withdraw ends the Generate calls of a batch (ImageRequest.batch) that
+	// have not started, waiting for a slot or arriving later, each with an
+	// Error of kind "withdrawn": nothing of them reaches the vendor. Calls
+	// already started are not touched.
+	Withdraw(ctx context.Context, in *Withdraw_Request, opts ...grpc.CallOption) (*Withdraw_Response, error)
 }
 
 type providerClient struct {
@@ -139,6 +146,16 @@ func (c *providerClient) Stop(ctx context.Context, in *Stop_Request, opts ...grp
 	return out, nil
 }
 
+func (c *providerClient) Withdraw(ctx context.Context, in *Withdraw_Request, opts ...grpc.CallOption) (*Withdraw_Response, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Withdraw_Response)
+	err := c.cc.Invoke(ctx, Provider_Withdraw_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ProviderServer is the server API for Provider service.
 // All implementations must embed UnimplementedProviderServer
 // for forward compatibility.
@@ -149,7 +166,8 @@ type ProviderServer interface {
 	ValidateConfig(context.Context, *ValidateConfig_Request) (*ValidateConfig_Response, error)
 	// Configure hands the provider its configuration before Generate.
 	Configure(context.Context, *Configure_Request) (*Configure_Response, error)
-	// ValidateImages checks a batch of images locally, without reference bytes.
+	// ValidateImages checks a batch of images locally, without reference
+	// bytes, and prices them too when asked (Request.estimate).
 	ValidateImages(context.Context, *ValidateImages_Request) (*ValidateImages_Response, error)
 	// EstimateCost prices a batch of images locally, without reference bytes.
 	EstimateCost(context.Context, *EstimateCost_Request) (*EstimateCost_Response, error)
@@ -160,6 +178,11 @@ type ProviderServer interface {
 	// Stop asks the provider to cancel everything in flight before the
 	// process is shut down.
 	Stop(context.Context, *Stop_Request) (*Stop_Response, error)
+	// Withdraw ends the Generate calls of a batch (ImageRequest.batch) that
+	// have not started, waiting for a slot or arriving later, each with an
+	// Error of kind "withdrawn": nothing of them reaches the vendor. Calls
+	// already started are not touched.
+	Withdraw(context.Context, *Withdraw_Request) (*Withdraw_Response, error)
 	mustEmbedUnimplementedProviderServer()
 }
 
@@ -190,6 +213,9 @@ func (UnimplementedProviderServer) Generate(grpc.BidiStreamingServer[Generate_Cl
 }
 func (UnimplementedProviderServer) Stop(context.Context, *Stop_Request) (*Stop_Response, error) {
 	return nil, status.Error(codes.Unimplemented, "method Stop not implemented")
+}
+func (UnimplementedProviderServer) Withdraw(context.Context, *Withdraw_Request) (*Withdraw_Response, error) {
+	return nil, status.Error(codes.Unimplemented, "method Withdraw not implemented")
 }
 func (UnimplementedProviderServer) mustEmbedUnimplementedProviderServer() {}
 func (UnimplementedProviderServer) testEmbeddedByValue()                  {}
@@ -327,6 +353,24 @@ func _Provider_Stop_Handler(srv interface{}, ctx context.Context, dec func(inter
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Provider_Withdraw_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(Withdraw_Request)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProviderServer).Withdraw(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Provider_Withdraw_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProviderServer).Withdraw(ctx, req.(*Withdraw_Request))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Provider_ServiceDesc is the grpc.ServiceDesc for Provider service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -357,6 +401,10 @@ var Provider_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Stop",
 			Handler:    _Provider_Stop_Handler,
+		},
+		{
+			MethodName: "Withdraw",
+			Handler:    _Provider_Withdraw_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -22,6 +22,8 @@ type server struct {
 	// values decodes request attributes, parsing each attribute type once
 	// rather than once per image.
 	values pb.Codec
+	// queue holds the Generate calls that wait for a slot.
+	queue callQueue
 
 	mu   sync.Mutex
 	stop context.CancelFunc // cancels the calls in flight; Stop replaces it
@@ -70,7 +72,13 @@ func (s *server) GetSchema(context.Context, *pb.GetSchema_Request) (resp *pb.Get
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "schema: %v", err)
 	}
+	schema.QueuesCalls = true
 	return &pb.GetSchema_Response{Schema: schema}, nil
+}
+
+// Withdraw ends a batch's Generate calls that have not started.
+func (s *server) Withdraw(_ context.Context, req *pb.Withdraw_Request) (*pb.Withdraw_Response, error) {
+	return &pb.Withdraw_Response{Withdrawn: int32(s.queue.withdraw(req.Batch))}, nil
 }
 
 func (s *server) ValidateConfig(rpc context.Context, req *pb.ValidateConfig_Request) (resp *pb.ValidateConfig_Response, err error) {

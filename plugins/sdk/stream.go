@@ -40,7 +40,23 @@ func (s *server) Generate(stream pb.Provider_GenerateServer) error {
 	}
 	ctx, cancel := s.callContext(stream.Context())
 	defer cancel()
+	if header.Slots > 0 {
+		if err := s.queue.wait(ctx, int(header.Slots), header.Batch); err != nil {
+			if err == errWithdrawn {
+				return sendError(stream, err)
+			}
+			return status.FromContextError(err).Err()
+		}
+		err := stream.Send(&pb.Generate_ServerMessage{Message: &pb.Generate_ServerMessage_Started{Started: &pb.Generate_Started{}}})
+		if err != nil {
+			s.queue.done()
+			return err
+		}
+	}
 	resp, err := s.generate(ctx, req)
+	if header.Slots > 0 {
+		s.queue.done() // the vendor call is over: the next one starts now
+	}
 	if err != nil {
 		return sendError(stream, err)
 	}
