@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/easelhq/easel/plugins"
 )
@@ -81,12 +82,19 @@ func (a *applier) withdraw(ctx context.Context, prov plugins.Provider) {
 		}
 	}
 	a.mu.Unlock()
+	// Past a cancelled ctx too: the calls must not start after the stop.
+	// A hung provider is given withdrawTimeout.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), withdrawTimeout)
+	defer cancel()
 	for _, p := range provs {
-		if err := p.Withdraw(context.WithoutCancel(ctx), a.batch); err != nil {
+		if err := p.Withdraw(wctx, a.batch); err != nil {
 			fmt.Fprintln(a.p.opts.Log, "warning: withdrawing queued calls:", err)
 		}
 	}
 }
+
+// withdrawTimeout bounds a Withdraw call: it only takes calls off a queue.
+const withdrawTimeout = 10 * time.Second
 
 // errNotSent is the error of a call withdrawn before it was sent.
 var errNotSent = &plugins.GenerateError{Kind: plugins.ErrWithdrawn, Message: "withdrawn before it was sent"}
