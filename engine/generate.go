@@ -34,14 +34,14 @@ func (a *applier) generate(ctx context.Context, n *node, c *Change, slots int, f
 			return
 		}
 	}
-	started := func() { a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action}) }
-	if a.queued > 0 {
-		// The image starts when its call leaves the provider's queue.
-		started = sync.OnceFunc(func() {
+	// A queued image starts when its call leaves the provider's queue.
+	started := sync.OnceFunc(func() {
+		if a.queued > 0 {
 			start = time.Now()
-			a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action})
-		})
-	} else {
+		}
+		a.emit(Event{Kind: EventStart, Address: c.Address, Action: c.Action})
+	})
+	if a.queued == 0 {
 		started()
 	}
 	var r *Result
