@@ -40,11 +40,13 @@ type applier struct {
 
 	// queued is how many calls beyond Parallelism the provider is handed
 	// to hold (see queue.go); 0 when it is not. batch names them.
-	queued       int
-	batch        string
-	queuedTo     map[plugins.Provider]bool // providers handed calls with slots
-	withdrawn    map[plugins.Provider]bool // providers whose waiting calls were withdrawn
-	withdrawnAll bool
+	queued int
+	batch  string
+	// queuedTo is the provider handed calls with slots: one, as only an
+	// apply whose images all go to one provider key queues. Once
+	// withdrawn is set, no call with slots is sent.
+	queuedTo  plugins.Provider
+	withdrawn bool
 }
 
 // Apply carries out a plan made by this Project's latest Plan call. Each
@@ -75,9 +77,7 @@ func (p *Project) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*Ap
 		results:   map[string]*Result{},
 		instances: map[string]*providerInstance{},
 		outputs:   p.outputs(),
-		batch:     newBatch(),
-		queuedTo:  map[plugins.Provider]bool{},
-		withdrawn: map[plugins.Provider]bool{}}
+		batch:     newBatch()}
 	defer a.closeInstances()
 	for _, name := range fsxTempDirs(plan) {
 		_ = fsx.CleanTemps(filepath.Join(p.dir, name))

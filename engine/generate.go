@@ -110,7 +110,7 @@ func (a *applier) generateFailed(inst *providerInstance, c *Change, err error, g
 		inst.mu.Lock()
 		inst.exhausted = fmt.Errorf("provider %s is out of quota: %s", c.Provider, ge.Message)
 		inst.mu.Unlock()
-		a.withdraw(gctx, inst.prov)
+		a.withdraw(gctx)
 	}
 	if errors.Is(gctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("no image after %s (the provider did not answer in time): %w", a.opts.ImageTimeout, err)

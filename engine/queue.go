@@ -47,49 +47,38 @@ func newBatch() string {
 }
 
 // enqueue records that a call with slots is about to go to prov. It
-// reports false when prov's calls (or all) were withdrawn: the call must
-// not be sent.
+// reports false once the calls were withdrawn: the call must not be sent.
 func (a *applier) enqueue(prov plugins.Provider) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.withdrawnAll || a.withdrawn[prov] {
+	if a.withdrawn {
 		return false
 	}
-	a.queuedTo[prov] = true
+	a.queuedTo = prov
 	return true
 }
 
-// withdraw ends the calls waiting at prov, or at every provider given
-// none, and keeps any not yet sent from being sent.
-func (a *applier) withdraw(ctx context.Context, prov plugins.Provider) {
+// withdraw ends the calls waiting at the provider, and keeps any not yet
+// sent from being sent. Stopping the apply and the provider running out
+// of quota both come here: there is only the one provider to withdraw from.
+func (a *applier) withdraw(ctx context.Context) {
 	if a.queued == 0 {
 		return
 	}
 	a.mu.Lock()
-	var provs []plugins.Provider
-	switch {
-	case prov != nil:
-		if !a.withdrawn[prov] && a.queuedTo[prov] {
-			provs = append(provs, prov)
-		}
-		a.withdrawn[prov] = true
-	case !a.withdrawnAll:
-		a.withdrawnAll = true
-		for p := range a.queuedTo {
-			if !a.withdrawn[p] {
-				provs = append(provs, p)
-			}
-		}
-	}
+	prov := a.queuedTo
+	already := a.withdrawn
+	a.withdrawn = true
 	a.mu.Unlock()
+	if already || prov == nil {
+		return
+	}
 	// Past a cancelled ctx too: the calls must not start after the stop.
 	// A hung provider is given withdrawTimeout.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), withdrawTimeout)
 	defer cancel()
-	for _, p := range provs {
-		if err := p.Withdraw(wctx, a.batch); err != nil {
-			fmt.Fprintln(a.p.opts.Log, "warning: withdrawing queued calls:", err)
-		}
+	if err := prov.Withdraw(wctx, a.batch); err != nil {
+		fmt.Fprintln(a.p.opts.Log, "warning: withdrawing queued calls:", err)
 	}
 }
 

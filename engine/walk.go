@@ -84,7 +84,7 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 		}
 	}
 	if interrupted {
-		a.withdraw(ctx, nil)
+		a.withdraw(ctx)
 	}
 	_ = g.Wait()
 	close(done)
