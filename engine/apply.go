@@ -194,6 +194,9 @@ var (
 	ErrBudget = errors.New("the budget would be exceeded")
 )
 
+// notStarted is the skip of an image a stop kept from starting.
+var notStarted = &skipError{why: ErrInterrupted.Error(), reason: ErrInterrupted}
+
 // errSkipped is the old internal name of ErrSkipped.
 var errSkipped = ErrSkipped
 

@@ -201,12 +201,21 @@ func (a *applier) instance(ctx context.Context, key string) (*providerInstance, 
 	if inst.err != nil {
 		return nil, inst.err
 	}
+	if err := inst.stopped(); err != nil {
+		return nil, err
+	}
+	return inst, nil
+}
+
+// stopped is the skip of an image whose provider is out of quota; nil
+// while it takes requests.
+func (inst *providerInstance) stopped() error {
 	inst.mu.Lock()
 	defer inst.mu.Unlock()
 	if inst.exhausted != nil {
-		return nil, &skipError{why: inst.exhausted.Error(), reason: ErrProviderStopped}
+		return &skipError{why: inst.exhausted.Error(), reason: ErrProviderStopped}
 	}
-	return inst, nil
+	return nil
 }
 
 func (a *applier) configure(ctx context.Context, key string, inst *providerInstance) error {

@@ -96,13 +96,8 @@ func (a *applier) withdrawnSkip(inst *providerInstance, c *Change, err error) er
 		return err
 	}
 	a.unreserve(c)
-	if inst != nil {
-		inst.mu.Lock()
-		exhausted := inst.exhausted
-		inst.mu.Unlock()
-		if exhausted != nil {
-			return &skipError{why: exhausted.Error(), reason: ErrProviderStopped}
-		}
+	if err := inst.stopped(); err != nil {
+		return err
 	}
-	return &skipError{why: "apply was interrupted before it started", reason: ErrInterrupted}
+	return notStarted
 }

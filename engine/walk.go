@@ -89,7 +89,7 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	_ = g.Wait()
 	close(done)
 	if interrupted {
-		a.skipUnstarted(work, &skipError{why: "apply was interrupted before it started", reason: ErrInterrupted})
+		a.skipUnstarted(work, notStarted)
 	}
 	return interrupted
 }
