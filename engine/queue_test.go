@@ -9,20 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/easelhq/easel/internal/testwait"
 	"github.com/easelhq/easel/plugins"
 )
-
-// waitFor polls cond until it holds, failing the test after 10 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
 
 // distinctImages is n images on the fake provider, each with its own
 // prompt, so none reuses another's output.
@@ -91,9 +80,9 @@ func TestStopWithdrawsQueuedCalls(t *testing.T) {
 		}
 		done <- res
 	}()
-	waitFor(t, "two calls running and one waiting", func() bool { return fake.arrivedNow() == 3 })
+	testwait.Until(t, "two calls running and one waiting", func() bool { return fake.arrivedNow() == 3 })
 	close(stop)
-	waitFor(t, "the waiting call withdrawn", func() bool { return fake.arrivedNow() == 2 })
+	testwait.Until(t, "the waiting call withdrawn", func() bool { return fake.arrivedNow() == 2 })
 	close(release)
 	res := <-done
 	if res.Done != 2 || res.Skipped != 6 || !res.Interrupted {
@@ -126,7 +115,7 @@ func TestQuotaWithdrawsQueuedCalls(t *testing.T) {
 		res, _ := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: 2})
 		done <- res
 	}()
-	waitFor(t, "two calls running and one waiting", func() bool { return fake.arrivedNow() == 3 })
+	testwait.Until(t, "two calls running and one waiting", func() bool { return fake.arrivedNow() == 3 })
 	close(gate)
 	res := <-done
 	calls := fake.callCount()

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/easelhq/easel/internal/testwait"
 )
 
 func TestRateLimitThenSuccess(t *testing.T) {
@@ -228,23 +230,10 @@ func TestLatencyEndsWithTheClient(t *testing.T) {
 		_, err := http.DefaultClient.Do(req)
 		errc <- err
 	}()
-	waitFor(t, func() bool { return o.Stats().Generations == 1 })
+	testwait.Until(t, "the generation to be counted", func() bool { return o.Stats().Generations == 1 })
 	cancel()
 	if err := <-errc; err == nil {
 		t.Fatal("the request succeeded despite an hour of latency")
 	}
-	waitFor(t, func() bool { return o.Stats().ByStatus[499] == 1 })
-}
-
-// waitFor polls cond until it holds; it fails the test after a generous
-// bound rather than asserting anything about time.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for range 2000 {
-		if cond() {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("condition never held")
+	testwait.Until(t, "the abandoned request to be counted as 499", func() bool { return o.Stats().ByStatus[499] == 1 })
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/easelhq/easel/internal/testwait"
 	"github.com/easelhq/easel/plugins"
 )
 
@@ -243,10 +244,7 @@ func TestGenerateQueuedCallsAndWithdraw(t *testing.T) {
 		_, err := p.Generate(holdCtx, queued("image.hold", "wait", "b1", &holdStarted), discard{})
 		held <- err
 	}()
-	deadline := time.Now().Add(testTimeout)
-	for holdStarted.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
+	testwait.Until(t, "the first call to start", func() bool { return holdStarted.Load() == 1 })
 	waiting := make(chan error, 1)
 	go func() {
 		_, err := p.Generate(testContext(t), queued("image.waiting", "echo", "b1", &waitStarted), discard{})

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/easelhq/easel/internal/testwait"
 	pb "github.com/easelhq/easel/plugins/proto"
 )
 
@@ -45,17 +46,6 @@ func (s *server) waiting() int {
 	s.queue.mu.Lock()
 	defer s.queue.mu.Unlock()
 	return len(s.queue.waiting)
-}
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // blockingProvider records the order calls reach it and holds each until
@@ -104,12 +94,12 @@ func TestQueuedCallsRunInOrderWithinSlots(t *testing.T) {
 	for i := range 5 {
 		runs = append(runs, startQueued(t.Context(), srv, fmt.Sprintf("image.q%d", i), 2, "b1"))
 		// One at a time, so the arrival order is known.
-		eventually(t, "the call to arrive", func() bool { return len(bp.reached())+srv.waiting() == i+1 })
+		testwait.Until(t, "the call to arrive", func() bool { return len(bp.reached())+srv.waiting() == i+1 })
 	}
 	// One at a time, so each freed slot goes to the next waiting call.
 	for i := range 3 {
 		bp.release <- struct{}{}
-		eventually(t, "the next call to start", func() bool { return len(bp.reached()) == 3+i })
+		testwait.Until(t, "the next call to start", func() bool { return len(bp.reached()) == 3+i })
 	}
 	bp.release <- struct{}{}
 	bp.release <- struct{}{}
@@ -137,10 +127,10 @@ func TestWithdrawEndsOnlyTheBatchsWaitingCalls(t *testing.T) {
 	bp := &blockingProvider{release: make(chan struct{}), img: pngBytes(t, 4, 4)}
 	srv, _ := newTestServer(t, bp.generate)
 	running := startQueued(t.Context(), srv, "image.running", 1, "b1")
-	eventually(t, "the first call to run", func() bool { return len(bp.reached()) == 1 })
+	testwait.Until(t, "the first call to run", func() bool { return len(bp.reached()) == 1 })
 	waiting := startQueued(t.Context(), srv, "image.waiting", 1, "b1")
 	other := startQueued(t.Context(), srv, "image.other", 1, "b2")
-	eventually(t, "two calls to wait", func() bool { return srv.waiting() == 2 })
+	testwait.Until(t, "two calls to wait", func() bool { return srv.waiting() == 2 })
 	resp, err := srv.Withdraw(t.Context(), &pb.Withdraw_Request{Batch: "b1"})
 	if err != nil || resp.Withdrawn != 1 {
 		t.Fatalf("Withdraw: %v, %d withdrawn; want 1", err, resp.GetWithdrawn())
@@ -172,16 +162,16 @@ func TestCancelledWaitingCallLeavesTheQueue(t *testing.T) {
 	bp := &blockingProvider{release: make(chan struct{}), img: pngBytes(t, 4, 4)}
 	srv, _ := newTestServer(t, bp.generate)
 	first := startQueued(t.Context(), srv, "image.first", 1, "b")
-	eventually(t, "the first call to run", func() bool { return len(bp.reached()) == 1 })
+	testwait.Until(t, "the first call to run", func() bool { return len(bp.reached()) == 1 })
 	ctx, cancel := context.WithCancel(t.Context())
 	cancelled := startQueued(ctx, srv, "image.cancelled", 1, "b")
-	eventually(t, "a call to wait", func() bool { return srv.waiting() == 1 })
+	testwait.Until(t, "a call to wait", func() bool { return srv.waiting() == 1 })
 	cancel()
 	if err := cancelled.wait(t); status.Code(err) != codes.Canceled || len(cancelled.stream.sent) != 0 {
 		t.Fatalf("cancelled waiting call: %v, sent %v; want Canceled and nothing sent", err, cancelled.stream.sent)
 	}
 	last := startQueued(t.Context(), srv, "image.last", 1, "b")
-	eventually(t, "the last call to wait", func() bool { return srv.waiting() == 1 })
+	testwait.Until(t, "the last call to wait", func() bool { return srv.waiting() == 1 })
 	bp.release <- struct{}{}
 	bp.release <- struct{}{}
 	for _, r := range []*queuedRun{first, last} {
