@@ -15,7 +15,7 @@ import (
 	pb "github.com/easelhq/easel/plugins/proto"
 )
 
-// queuedCall is one Generate call with slots, run in the background.
+// queuedRun is one Generate call with slots, run in the background.
 type queuedRun struct {
 	stream *fakeStream
 	done   chan error
