@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/easelhq/easel/plugins"
 	"github.com/easelhq/easel/schema"
 	"github.com/hashicorp/hcl/v2"
@@ -121,7 +122,7 @@ func (p *Project) request(pi *planned, refs []plugins.Reference) *plugins.ImageR
 	}
 	return &plugins.ImageRequest{
 		Address:    inst.Address,
-		Attrs:      unmarked(inst.Attrs),
+		Attrs:      marks.Strip(inst.Attrs),
 		References: refs,
 		OutputPath: inst.Output,
 		Format:     formatOf(inst),

@@ -45,15 +45,6 @@ func pathRoot(path cty.Path) string {
 	return ""
 }
 
-// unmarked strips marks (sensitive) so a value can cross to a provider.
-func unmarked(v cty.Value) cty.Value {
-	if v == cty.NilVal {
-		return v
-	}
-	u, _ := v.UnmarkDeep()
-	return u
-}
-
 // providerName is the provider name of a key such as "openai.eu".
 func providerName(key string) string {
 	name, _, _ := strings.Cut(key, ".")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/easelhq/easel/plugins"
 	"github.com/easelhq/easel/schema"
 )
@@ -234,7 +235,7 @@ func (a *applier) configure(ctx context.Context, key string, inst *providerInsta
 	if pc == nil {
 		return nil
 	}
-	if d := inst.prov.Configure(ctx, unmarked(pc.Config)); d.HasErrors() {
+	if d := inst.prov.Configure(ctx, marks.Strip(pc.Config)); d.HasErrors() {
 		diags := mapDiagnostics(d, pc.AttrRanges, pc.DeclRange)
 		return fmt.Errorf("configuring provider %s: %s", key, diags.Error())
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/easelhq/easel/plugins"
 	"github.com/easelhq/easel/schema"
 	"github.com/zclconf/go-cty/cty"
@@ -44,7 +45,7 @@ func hashAttrs(attrs cty.Value, decl []plugins.Attribute) map[string]cty.Value {
 			continue
 		}
 		v := attrs.GetAttr(a.Name)
-		if v.IsNull() || v.ContainsMarked() || !v.IsWhollyKnown() {
+		if v.IsNull() || marks.Contains(v) || !v.IsWhollyKnown() {
 			continue
 		}
 		out[a.Name] = v

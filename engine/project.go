@@ -14,6 +14,7 @@ import (
 
 	"github.com/easelhq/easel/internal/fetch"
 	"github.com/easelhq/easel/internal/fsx"
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/easelhq/easel/lockfile"
 	"github.com/easelhq/easel/plugins"
 	"github.com/easelhq/easel/schema"
@@ -305,7 +306,7 @@ func (p *Project) validateProviderConfigs(ctx context.Context) hcl.Diagnostics {
 		if prov == nil {
 			continue
 		}
-		pd := prov.ValidateConfig(ctx, unmarked(pi.Config))
+		pd := prov.ValidateConfig(ctx, marks.Strip(pi.Config))
 		diags = append(diags, mapDiagnostics(pd, pi.AttrRanges, pi.DeclRange)...)
 	}
 	return diags

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -189,7 +190,7 @@ func checkCost(c float64) error {
 
 // checkValue reports why v cannot be recorded, or nil.
 func checkValue(v cty.Value) error {
-	if v.ContainsMarked() {
+	if marks.Contains(v) {
 		return errors.New("is marked (sensitive values are never recorded)")
 	}
 	if !v.IsWhollyKnown() {

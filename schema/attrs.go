@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/easelhq/easel/plugins"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -145,7 +146,7 @@ func stringValue(val cty.Value, expr hcl.Expression, what, hint string) (string,
 	if d := sensitiveRecorded(val, what, expr.Range()); d != nil {
 		return "", false, hcl.Diagnostics{d}
 	}
-	val, _ = val.UnmarkDeep()
+	val = marks.Strip(val)
 	bad := func(detail string) (string, bool, hcl.Diagnostics) {
 		return "", false, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -168,7 +169,7 @@ func stringValue(val cty.Value, expr hcl.Expression, what, hint string) (string,
 // easel records it in the clear: an output path or a reference is shown in
 // every plan and written to the lockfile, which is committed.
 func sensitiveRecorded(val cty.Value, what string, rng hcl.Range) *hcl.Diagnostic {
-	if !val.ContainsMarked() {
+	if !marks.Contains(val) {
 		return nil
 	}
 	return &hcl.Diagnostic{

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -96,7 +97,7 @@ func (ev *evaluator) expandForEach(img *Image, base scope) ([]*instance, hcl.Dia
 		})
 	}
 	switch ty := val.Type(); {
-	case val.IsMarked() || (ty.IsSetType() && val.IsKnown() && !val.IsNull() && val.ContainsMarked()):
+	case val.IsMarked() || (ty.IsSetType() && val.IsKnown() && !val.IsNull() && marks.Contains(val)):
 		return bad("for_each cannot use sensitive values: the keys become image addresses, which are shown and recorded in the lockfile.")
 	case val.IsNull():
 		return bad("for_each is null; it must be a map, an object, or a set of strings.")

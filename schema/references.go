@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -22,7 +23,7 @@ func (ev *evaluator) evalReferences(inst *instance, sc scope) ([]RefSpec, hcl.Di
 	if d := sensitiveRecorded(val, "references", expr.Range()); d != nil {
 		return nil, append(diags, d)
 	}
-	val, _ = val.UnmarkDeep()
+	val = marks.Strip(val)
 	if val.IsNull() {
 		return nil, diags
 	}
@@ -60,7 +61,7 @@ func (ev *evaluator) evalSource(inst *instance, sc scope) (RefSpec, bool, hcl.Di
 	if d := sensitiveRecorded(val, attrSource, expr.Range()); d != nil {
 		return RefSpec{}, false, append(diags, d)
 	}
-	val, _ = val.UnmarkDeep()
+	val = marks.Strip(val)
 	if val.IsNull() {
 		return RefSpec{}, false, diags
 	}

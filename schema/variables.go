@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -232,7 +233,7 @@ func (ev *evaluator) evalCondition(expr hcl.Expression, sc scope) (bool, hcl.Dia
 	if diags.HasErrors() || !val.IsWhollyKnown() {
 		return true, diags
 	}
-	val, _ = val.UnmarkDeep()
+	val = marks.Strip(val)
 	if val.IsNull() || val.Type() != cty.Bool {
 		return true, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

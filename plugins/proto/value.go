@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/easelhq/easel/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	"github.com/zclconf/go-cty/cty/msgpack"
@@ -26,7 +27,7 @@ func encodeValue(v cty.Value, typeJSON func(cty.Type) ([]byte, error)) (*Dynamic
 	if v == cty.NilVal {
 		return nil, nil
 	}
-	v, _ = v.UnmarkDeep()
+	v = marks.Strip(v)
 	ty, err := typeJSON(v.Type())
 	if err != nil {
 		return nil, fmt.Errorf("encoding value type: %w", err)
