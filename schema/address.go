@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -26,7 +28,13 @@ func keyString(key cty.Value) string {
 		return "?"
 	}
 	if key.Type() == cty.Number {
-		return key.AsBigFloat().Text('f', -1)
+		bf := key.AsBigFloat()
+		// count.index and other whole keys: big.Float's shortest form
+		// costs microseconds a key.
+		if i, acc := bf.Int64(); acc == big.Exact {
+			return strconv.FormatInt(i, 10)
+		}
+		return bf.Text('f', -1)
 	}
 	if key.Type() == cty.String {
 		return strings.TrimSpace(string(hclwrite.TokensForValue(key).Bytes()))
