@@ -2,6 +2,7 @@ package schema
 
 import (
 	"sort"
+	"sync"
 
 	"github.com/easelhq/easel/plugins"
 	"github.com/hashicorp/hcl/v2"
@@ -175,6 +176,8 @@ type evaluator struct {
 	// contexts are the shared evaluation contexts (scope.go), by
 	// contextIndex; nil until locals are evaluated.
 	contexts [4]*hcl.EvalContext
+	// exprVars remembers each expression's traversals (variables).
+	exprVars sync.Map
 
 	// Sorted names for suggestions, and images by name.
 	varNames, localNames, imageNames []string
