@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,8 +26,11 @@ func planCounts(plan *engine.Plan) map[engine.Action]int {
 // per change with its symbol, address, provider/model, size, quality and
 // estimated cost; the reasons and attribute diffs under it; then the
 // counts and the estimated cost, by provider and model when there are
-// several.
-func writePlanText(w io.Writer, plan *engine.Plan, colour bool) {
+// several. The text goes out in buffered writes, not a write per line:
+// a plan of 500 images was a thousand system calls.
+func writePlanText(out io.Writer, plan *engine.Plan, colour bool) {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
 	if len(plan.Changes) == 0 {
 		fmt.Fprintf(w, "No changes. %s up to date.\n", plural(plan.Unchanged, "image is", "images are"))
 		return
@@ -34,7 +38,7 @@ func writePlanText(w io.Writer, plan *engine.Plan, colour bool) {
 	fmt.Fprintln(w, "easel will perform these actions:")
 	fmt.Fprintln(w)
 	cols := columnWidths(plan)
-	cols.width = width(w)
+	cols.width = width(out)
 	for _, c := range plan.Changes {
 		writeChange(w, c, cols, colour)
 	}
