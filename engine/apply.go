@@ -47,6 +47,10 @@ type applier struct {
 	// withdrawn is set, no call with slots is sent.
 	queuedTo  plugins.Provider
 	withdrawn bool
+
+	// dirs holds, per output directory, whether it takes new files: each
+	// is checked once per apply (writable).
+	dirs sync.Map // string -> func() error
 }
 
 // Apply carries out a plan made by this Project's latest Plan call. Each
@@ -237,6 +241,14 @@ func (a *applier) runLocal(plan *Plan) {
 
 func (a *applier) abs(rel string) string {
 	return filepath.Join(a.p.dir, filepath.FromSlash(rel))
+}
+
+// writable creates dir and makes sure it takes new files, once per apply
+// and directory: the files of an image are created when its bytes
+// arrive, after it is paid for.
+func (a *applier) writable(dir string) error {
+	check, _ := a.dirs.LoadOrStore(dir, sync.OnceValue(func() error { return fsx.Writable(dir) }))
+	return check.(func() error)()
 }
 
 // deleteOutput removes an image that left the configuration. Its bytes stay

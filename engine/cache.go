@@ -127,15 +127,19 @@ func (w *objectWriter) commit(sum string, durable bool) error {
 	return nil
 }
 
-// cacheTee copies an output being generated into a cache object. A
-// failure of the cache never fails the output the user paid for: it is
-// remembered, and the object is dropped.
+// cacheTee copies an output being generated into a cache object, which it
+// creates with the first bytes. A failure of the cache never fails the
+// output the user paid for: it is remembered, and the object is dropped.
 type cacheTee struct {
-	obj *objectWriter
-	err error
+	cache *outputCache
+	obj   *objectWriter // nil until the first bytes
+	err   error
 }
 
 func (t *cacheTee) Write(p []byte) (int, error) {
+	if t.obj == nil && t.err == nil {
+		t.obj, t.err = t.cache.create()
+	}
 	if t.err == nil {
 		_, t.err = t.obj.Write(p)
 	}

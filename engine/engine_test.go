@@ -212,6 +212,45 @@ func TestFailureSkipsDependentsOnly(t *testing.T) {
 	}
 }
 
+// An image's files are created when its bytes arrive; an output
+// directory that cannot take them fails its images before any call, so
+// nothing is paid for that could not be written. A failed call leaves no
+// file behind.
+func TestUnwritableOutputDirectoryCostsNoCall(t *testing.T) {
+	dir, fake := newProject(t)
+	fake.failFor["image.icon"] = os.ErrPermission
+	p, pl := plan(t, dir, fake, PlanOptions{})
+	// out/ becomes a file between plan and apply: no directory can be made.
+	writeFiles(t, dir, map[string]string{"out": "not a directory"})
+	res, err := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed != 2 || res.Skipped != 1 || fake.callCount() != 0 {
+		t.Fatalf("failed %d skipped %d, %d calls; want 2 failed, 1 skipped, no call", res.Failed, res.Skipped, fake.callCount())
+	}
+	for _, r := range res.Results {
+		if r.Address == "image.mascot" && (r.Err == nil || !strings.Contains(r.Err.Error(), "creating out/mascot.png")) {
+			t.Fatalf("mascot: %v", r.Err)
+		}
+	}
+	p.Close()
+
+	os.Remove(filepath.Join(dir, "out"))
+	_, res = apply(t, dir, fake, PlanOptions{})
+	if res.Done != 2 || res.Failed != 1 || fake.calls["image.icon"] != 1 {
+		t.Fatalf("done %d failed %d, icon called %d times", res.Done, res.Failed, fake.calls["image.icon"])
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "out"))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if diff := cmp.Diff([]string{"hero.png", "mascot.png"}, names); diff != "" {
+		t.Errorf("out/ after a failed call (-want +got):\n%s", diff)
+	}
+}
+
 func TestHandEditedOutputIsDriftAndNeverOverwritten(t *testing.T) {
 	dir, fake := newProject(t)
 	apply(t, dir, fake, PlanOptions{})

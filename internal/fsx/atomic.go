@@ -27,21 +27,59 @@ type AtomicFile struct {
 // CreateAtomic starts an atomic write of path, creating its parent
 // directories. perm is applied to the file as given (no umask).
 func CreateAtomic(path string, perm os.FileMode) (*AtomicFile, error) {
-	dir, base := filepath.Split(path)
+	a := &AtomicFile{path: path, perm: perm}
+	if err := a.open(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// DeferAtomic is CreateAtomic that makes its temp file with the first
+// Write (or at Commit, when nothing was written) instead of now. A file
+// costs its directory's lock and an inode to create: a caller that starts
+// many writes at once, such as apply sending its first calls, need not
+// wait for them before it has anything to write. Writable tells
+// beforehand whether the directory will take the file. A failure to
+// create it is returned by that Write or Commit.
+func DeferAtomic(path string, perm os.FileMode) *AtomicFile {
+	return &AtomicFile{path: path, perm: perm}
+}
+
+// open creates the temp file, and the target's directories, once.
+func (a *AtomicFile) open() error {
+	if a.tmp != nil {
+		return nil
+	}
+	dir, base := filepath.Split(a.path)
 	if base == "" {
-		return nil, fmt.Errorf("creating %s: not a file path", path)
+		return fmt.Errorf("creating %s: not a file path", a.path)
 	}
 	if dir == "" {
 		dir = "."
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating directory for %s: %w", path, err)
+		return fmt.Errorf("creating directory for %s: %w", a.path, err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+tempInfix+"*")
 	if err != nil {
-		return nil, fmt.Errorf("creating temp file for %s: %w", path, err)
+		return fmt.Errorf("creating temp file for %s: %w", a.path, err)
 	}
-	return &AtomicFile{path: path, perm: perm, tmp: tmp}, nil
+	a.tmp = tmp
+	return nil
+}
+
+// Writable creates dir and its parents and makes sure a file can be
+// created in it, leaving nothing behind.
+func Writable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".probe"+tempInfix+"*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // Write appends p to the temp file. After a failed Write, Commit fails.
@@ -51,6 +89,10 @@ func (a *AtomicFile) Write(p []byte) (int, error) {
 	}
 	if a.err != nil {
 		return 0, a.err
+	}
+	if err := a.open(); err != nil {
+		a.err = err
+		return 0, err
 	}
 	n, err := a.tmp.Write(p)
 	if err != nil {
@@ -86,6 +128,9 @@ func (a *AtomicFile) publish(durable bool) error {
 	if a.err != nil {
 		return fmt.Errorf("committing after failed write: %w", a.err)
 	}
+	if err := a.open(); err != nil {
+		return err
+	}
 	if err := a.tmp.Chmod(a.perm); err != nil {
 		return fmt.Errorf("setting mode of %s: %w", a.path, err)
 	}
@@ -110,6 +155,9 @@ func (a *AtomicFile) Abort() error {
 		return nil
 	}
 	a.done = true
+	if a.tmp == nil {
+		return nil // deferred, and never created
+	}
 	_ = a.tmp.Close() // may already be closed by a failed Commit
 	if err := os.Remove(a.tmp.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing temp file for %s: %w", a.path, err)

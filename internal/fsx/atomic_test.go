@@ -160,6 +160,71 @@ func TestAtomicFileAbort(t *testing.T) {
 	}
 }
 
+// A deferred file touches the disk only with its first Write: aborted
+// before that, it leaves nothing, not even its directory.
+func TestDeferAtomicCreatesWithFirstWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out", "hero.png")
+	a := DeferAtomic(path, 0o644)
+	if err := a.Abort(); err != nil {
+		t.Fatalf("Abort before any write: %v", err)
+	}
+	if names := dirNames(t, dir); len(names) != 0 {
+		t.Fatalf("an unwritten deferred file left %v", names)
+	}
+
+	a = DeferAtomic(path, 0o644)
+	if _, err := os.Stat(filepath.Join(dir, "out")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("DeferAtomic made its directory before a write: %v", err)
+	}
+	if _, err := a.Write([]byte("png bytes")); err != nil {
+		t.Fatal(err)
+	}
+	if names := dirNames(t, filepath.Join(dir, "out")); len(names) != 1 || !IsTemp(names[0]) {
+		t.Fatalf("after the first write: %v, want one temp file", names)
+	}
+	if err := a.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, path); got != "png bytes" {
+		t.Fatalf("committed %q", got)
+	}
+
+	// Committed without a write: an empty file, as CreateAtomic gives.
+	empty := filepath.Join(dir, "out", "empty.png")
+	if err := DeferAtomic(empty, 0o644).Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, empty); got != "" {
+		t.Fatalf("empty commit wrote %q", got)
+	}
+}
+
+// A deferred file whose directory cannot be made fails its first Write
+// and its Commit, and leaves nothing.
+func TestDeferAtomicCreateFailure(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "out"), []byte("a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := DeferAtomic(filepath.Join(dir, "out", "hero.png"), 0o644)
+	if _, err := a.Write([]byte("x")); err == nil {
+		t.Fatal("Write under a file succeeded")
+	}
+	if err := a.Commit(); err == nil {
+		t.Fatal("Commit after a failed create succeeded")
+	}
+	if err := Writable(filepath.Join(dir, "out")); err == nil {
+		t.Fatal("Writable under a file succeeded")
+	}
+	if err := Writable(filepath.Join(dir, "new", "dir")); err != nil {
+		t.Fatalf("Writable: %v", err)
+	}
+	if names := dirNames(t, filepath.Join(dir, "new", "dir")); len(names) != 0 {
+		t.Fatalf("Writable left %v", names)
+	}
+}
+
 func TestAtomicFileAfterCommit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out")
 	a, err := CreateAtomic(path, 0o644)
