@@ -51,6 +51,10 @@ type applier struct {
 	// dirs holds, per output directory, whether it takes new files: each
 	// is checked once per apply (writable).
 	dirs sync.Map // string -> func() error
+
+	// pending counts, by provider key, the images whose calls are not
+	// over (StopIdleProviders); only the walk's coordinator touches it.
+	pending map[string]int
 }
 
 // Apply carries out a plan made by this Project's latest Plan call. Each

@@ -251,6 +251,32 @@ func TestUnwritableOutputDirectoryCostsNoCall(t *testing.T) {
 	}
 }
 
+// With StopIdleProviders, a provider is stopped once its last call is
+// over, before Apply returns, and never while a call runs; without it, it
+// runs until the Project closes its providers.
+func TestIdleProviderStopsBeforeApplyReturns(t *testing.T) {
+	for _, stop := range []bool{false, true} {
+		dir, fake := newProject(t)
+		fake.failFor["image.mascot"] = os.ErrPermission // hero is skipped
+		p, pl := plan(t, dir, fake, PlanOptions{})
+		res, err := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: 4, StopIdleProviders: stop})
+		if err != nil || res.Done != 1 || res.Failed != 1 || res.Skipped != 1 {
+			t.Fatalf("stop=%v: %v, done %d failed %d skipped %d", stop, err, res.Done, res.Failed, res.Skipped)
+		}
+		p.stopping.Wait()
+		fake.mu.Lock()
+		closed, calls, active := fake.closed, fake.callsAtClose, fake.activeAtClose
+		fake.mu.Unlock()
+		if closed != stop {
+			t.Fatalf("stop=%v: provider closed before the Project: %v", stop, closed)
+		}
+		if stop && (calls != 2 || active != 0) {
+			t.Errorf("stopped after %d calls with %d running; want 2 and none", calls, active)
+		}
+		p.Close()
+	}
+}
+
 func TestHandEditedOutputIsDriftAndNeverOverwritten(t *testing.T) {
 	dir, fake := newProject(t)
 	apply(t, dir, fake, PlanOptions{})

@@ -33,6 +33,9 @@ type fakeProvider struct {
 	peak     int // the most that ever ran at once
 	// onCall, when set, runs at the start of every Generate, unlocked.
 	onCall func(req *plugins.ImageRequest)
+	// callsAtClose and activeAtClose are the calls made and running
+	// when Close was first called.
+	callsAtClose, activeAtClose int
 
 	// queues makes the fake queue calls with slots as the plugin SDK does.
 	queues     bool
@@ -142,7 +145,17 @@ func (f *fakeProvider) Generate(ctx context.Context, req *plugins.ImageRequest, 
 	return &plugins.GenerateResult{MediaType: imagefmt.MediaType(req.Format), CostUSD: &cost}, nil
 }
 
-func (f *fakeProvider) Close() error { f.closed = true; return nil }
+func (f *fakeProvider) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.closed {
+		f.closed, f.activeAtClose = true, f.active
+		for _, c := range f.calls {
+			f.callsAtClose += c
+		}
+	}
+	return nil
+}
 
 // waitSlot holds a call with slots until fewer than req.Slots calls run,
 // or its batch is withdrawn, or ctx ends.

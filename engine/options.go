@@ -95,4 +95,10 @@ type ApplyOptions struct {
 	// OnEvent receives progress events; it is called from several
 	// goroutines, one event at a time (the engine serialises the calls).
 	OnEvent func(Event)
+	// StopIdleProviders stops each provider's process as soon as the last
+	// of its calls in this apply is over, so it winds down while the last
+	// images are written rather than after Apply returns. The Project
+	// cannot plan again with a stopped provider: for callers that close
+	// the Project after Apply, as the easel command does.
+	StopIdleProviders bool
 }

@@ -45,8 +45,10 @@ type Project struct {
 
 	mu        sync.Mutex
 	providers map[string]plugins.Provider // by name: the process used for schema, validation and estimates
-	lastPlan  *planner
-	urls      urlFetches // URL references fetched in this run
+	// stopping are the providers Apply stopped early, still winding down.
+	stopping sync.WaitGroup
+	lastPlan *planner
+	urls     urlFetches // URL references fetched in this run
 
 	loaded       bool
 	loadReported bool        // Open returned the load's diagnostics
@@ -328,6 +330,21 @@ func (p *Project) CloseProviders() {
 	p.providers = map[string]plugins.Provider{}
 	p.mu.Unlock()
 	closeAll(slices.Collect(maps.Values(provs)))
+	p.stopping.Wait()
+}
+
+// stopProvider stops prov in the background; CloseProviders waits for it.
+func (p *Project) stopProvider(prov plugins.Provider) {
+	p.stopping.Go(func() { prov.Close() })
+}
+
+// takeProvider removes the named provider from the Project and returns it.
+func (p *Project) takeProvider(name string) plugins.Provider {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	prov := p.providers[name]
+	delete(p.providers, name)
+	return prov
 }
 
 // closeAll stops providers in parallel: each waits for its process to

@@ -46,6 +46,12 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 	persistLimit := 2 * a.opts.Parallelism
 	slots := map[*node]int{} // the slots each running image holds
 	a.queued = a.queueDepth(work)
+	if a.opts.StopIdleProviders {
+		a.pending = map[string]int{}
+		for _, c := range work {
+			a.pending[c.Provider]++
+		}
+	}
 	for remaining > 0 {
 		for ready.Len() > 0 && running < a.opts.Parallelism+a.queued && started < persistLimit && !interrupted {
 			n := heap.Pop(ready).(*node)
@@ -71,6 +77,7 @@ func (a *applier) walk(ctx context.Context, plan *Plan) (interrupted bool) {
 		case n = <-freed:
 			running -= slots[n]
 			delete(slots, n)
+			a.callsOver(work[n])
 			continue
 		case n = <-done:
 		case <-a.stopChan():
@@ -114,6 +121,39 @@ func (a *applier) start(ctx context.Context, g *errgroup.Group, freed, done chan
 	})
 }
 
+// callsOver counts an image whose provider calls are over, or which will
+// make none, and stops the provider once none of its images has calls to
+// make (StopIdleProviders).
+func (a *applier) callsOver(c *Change) {
+	if a.pending == nil {
+		return
+	}
+	a.pending[c.Provider]--
+	if a.pending[c.Provider] == 0 {
+		a.stopIdle(c.Provider)
+	}
+}
+
+// stopIdle stops the process of a provider key with no call left to make:
+// the instance's own process, or for a provider's default key the
+// Project's. Nothing is left to withdraw from it either.
+func (a *applier) stopIdle(key string) {
+	a.mu.Lock()
+	inst := a.instances[key]
+	if inst != nil && inst.prov != nil && inst.prov == a.queuedTo {
+		a.withdrawn = true
+	}
+	a.mu.Unlock()
+	switch {
+	case inst != nil && inst.own:
+		a.p.stopProvider(inst.prov)
+	case key == providerName(key):
+		if prov := a.p.takeProvider(key); prov != nil {
+			a.p.stopProvider(prov)
+		}
+	}
+}
+
 // release handles a finished node: its users become ready, or are skipped
 // (transitively) when it failed.
 func (a *applier) release(n *node, work map[*node]*Change, waiting map[*node]int, remaining *int, done chan<- *node) []*node {
@@ -147,6 +187,7 @@ func (a *applier) skipTree(n *node, work map[*node]*Change, cause string, remain
 		cause = n.addr()
 	}
 	a.finish(work[n], &Result{Output: work[n].Output, Err: err})
+	a.callsOver(work[n])
 	*remaining--
 	for _, u := range n.users {
 		a.skipTree(u, work, cause, remaining)

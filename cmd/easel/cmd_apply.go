@@ -171,7 +171,7 @@ func (a *app) execute(ctx context.Context, s *session, plan *engine.Plan, f *app
 	before := beforeApply(s.p, plan)
 	setGC(applyGCPercent)
 	prog.begin()
-	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: prog.event, MaxCostUSD: b.USD})
+	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: prog.event, MaxCostUSD: b.USD, StopIdleProviders: true})
 	prog.end()
 	// Nothing calls a provider after Apply: let the processes stop while
 	// the records are written.
