@@ -30,18 +30,11 @@ func bodySchema(meta []hcl.AttributeSchema, attrs []plugins.Attribute) *hcl.Body
 	return s
 }
 
-// decoded is a body evaluated against provider-declared attributes.
-type decoded struct {
-	val    cty.Value
-	ranges map[string]hcl.Range
-}
-
 // decodeAttrs evaluates the attributes declared in attrs from content:
 // every declared attribute is present in the result, null where unset,
 // defaults applied, sensitive ones marked. what names the block for
-// messages ("image \"hero\"").
-func (ev *evaluator) decodeAttrs(content *hcl.BodyContent, attrs []plugins.Attribute, sc scope, declRange hcl.Range, what string) (decoded, hcl.Diagnostics) {
-	out := decoded{ranges: map[string]hcl.Range{}}
+// messages ("image \"hero\""). attrRanges gives their source ranges.
+func (ev *evaluator) decodeAttrs(content *hcl.BodyContent, attrs []plugins.Attribute, sc scope, declRange hcl.Range, what string) (cty.Value, hcl.Diagnostics) {
 	vals := make(map[string]cty.Value, len(attrs))
 	var diags hcl.Diagnostics
 	for _, a := range attrs {
@@ -49,16 +42,13 @@ func (ev *evaluator) decodeAttrs(content *hcl.BodyContent, attrs []plugins.Attri
 		var val cty.Value
 		switch {
 		case set:
-			out.ranges[a.Name] = attr.Expr.Range()
 			var aDiags hcl.Diagnostics
 			val, aDiags = ev.attrValue(attr, a, sc)
 			diags = append(diags, aDiags...)
 		case a.Required:
-			out.ranges[a.Name] = declRange
 			val = cty.UnknownVal(a.Type)
 			diags = append(diags, missingAttr(a, declRange, what))
 		default:
-			out.ranges[a.Name] = declRange
 			val = defaultValue(a)
 		}
 		if a.Sensitive {
@@ -66,8 +56,20 @@ func (ev *evaluator) decodeAttrs(content *hcl.BodyContent, attrs []plugins.Attri
 		}
 		vals[a.Name] = val
 	}
-	out.val = objectOf(vals)
-	return out, diags
+	return objectOf(vals), diags
+}
+
+// attrRanges is the source range of each attribute in attrs: its
+// expression's where content sets it, declRange where it does not.
+func attrRanges(content *hcl.BodyContent, attrs []plugins.Attribute, declRange hcl.Range) map[string]hcl.Range {
+	ranges := make(map[string]hcl.Range, len(attrs))
+	for _, a := range attrs {
+		ranges[a.Name] = declRange
+		if attr, set := content.Attributes[a.Name]; set {
+			ranges[a.Name] = attr.Expr.Range()
+		}
+	}
+	return ranges
 }
 
 func (ev *evaluator) attrValue(attr *hcl.Attribute, a plugins.Attribute, sc scope) (cty.Value, hcl.Diagnostics) {

@@ -76,6 +76,7 @@ type ImageInstance struct {
 	Attrs cty.Value
 	// AttrRanges is the expression range of each attribute that was set,
 	// plus "output", "references" and "provider"; DeclRange for the others.
+	// The instances of a block share the map: it is read-only.
 	AttrRanges map[string]hcl.Range
 	// Output is the cleaned project-relative output path, forward slashes.
 	Output     string

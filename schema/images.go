@@ -29,8 +29,7 @@ func (ev *evaluator) evalImages() ([]*ImageInstance, hcl.Diagnostics) {
 	out := make([]*ImageInstance, len(jobs))
 	iDiags := make([]hcl.Diagnostics, len(jobs))
 	forEachIndex(len(jobs), func(i int) {
-		b := jobs[i].block
-		out[i], iDiags[i] = ev.evalInstance(jobs[i].inst, b.schema, b.content, b.deps)
+		out[i], iDiags[i] = ev.evalInstance(jobs[i].inst, jobs[i].block)
 	})
 	var diags hcl.Diagnostics
 	k := 0
@@ -49,8 +48,13 @@ type imageBlock struct {
 	insts   []*instance // nil when the block could not be expanded
 	schema  *plugins.Schema
 	content *hcl.BodyContent
-	deps    []string
-	diags   hcl.Diagnostics
+	// deps are the images the block's attributes name, before each
+	// instance's references are added.
+	deps []string
+	// ranges are the source ranges of the attributes, the same for every
+	// instance, which share the map (ImageInstance.AttrRanges).
+	ranges map[string]hcl.Range
+	diags  hcl.Diagnostics
 }
 
 func (ev *evaluator) imageBlock(img *Image) imageBlock {
@@ -68,39 +72,53 @@ func (ev *evaluator) imageBlock(img *Image) imageBlock {
 	var dDiags hcl.Diagnostics
 	b.deps, dDiags = ev.explicitDeps(img)
 	b.diags = append(b.diags, dDiags...)
+	b.ranges = map[string]hcl.Range{}
+	if schema != nil {
+		b.deps = append(b.deps, implicitDeps(b.content, schema.Image)...)
+		b.ranges = attrRanges(b.content, schema.Image, img.DeclRange)
+	}
+	b.ranges[attrProvider] = img.ProviderRange
+	b.ranges[attrOutput] = img.DeclRange
+	if img.Output != nil {
+		b.ranges[attrOutput] = img.Output.Range()
+	}
+	b.ranges[attrReferences] = img.DeclRange
+	if img.References != nil {
+		b.ranges[attrReferences] = img.References.Range()
+	}
+	if img.Source != nil {
+		b.ranges[attrSource] = img.Source.Range()
+	}
+	if img.Candidates != nil {
+		b.ranges[attrCandidates] = img.Candidates.Range()
+	}
 	b.insts = ev.instances[img.Name]
 	return b
 }
 
-func (ev *evaluator) evalInstance(inst *instance, schema *plugins.Schema, content *hcl.BodyContent, deps []string) (*ImageInstance, hcl.Diagnostics) {
-	deps = slices.Clone(deps) // the block's, shared by its instances: appended to and sorted below
+func (ev *evaluator) evalInstance(inst *instance, b *imageBlock) (*ImageInstance, hcl.Diagnostics) {
+	deps := slices.Clone(b.deps) // the block's, shared by its instances: appended to and sorted below
 	img := inst.img
 	ii := &ImageInstance{
 		Address: inst.address, Name: img.Name, Key: inst.key, ProviderKey: img.ProviderKey,
-		Attrs: cty.EmptyObjectVal, AttrRanges: map[string]hcl.Range{}, Output: inst.output,
+		Attrs: cty.EmptyObjectVal, AttrRanges: b.ranges, Output: inst.output,
 		DeclRange: img.DeclRange,
 	}
 	sc := inst.sc
 	sc.images = true
 	var diags hcl.Diagnostics
-	if schema != nil {
+	if b.schema != nil {
 		what := fmt.Sprintf("image %q (provider %s)", img.Name, img.ProviderKey)
-		dec, dDiags := ev.decodeAttrs(content, schema.Image, sc, img.DeclRange, what)
+		var dDiags hcl.Diagnostics
+		ii.Attrs, dDiags = ev.decodeAttrs(b.content, b.schema.Image, sc, img.DeclRange, what)
 		diags = append(diags, dDiags...)
-		ii.Attrs, ii.AttrRanges = dec.val, dec.ranges
-		deps = append(deps, implicitDeps(content, schema.Image)...)
 	}
-	ii.AttrRanges[attrProvider] = img.ProviderRange
-	ii.AttrRanges[attrOutput] = inst.outputRange
-	ii.AttrRanges[attrReferences] = img.DeclRange
 	if img.References != nil {
-		ii.AttrRanges[attrReferences] = img.References.Range()
 		refs, rDiags := ev.evalReferences(inst, sc)
 		ii.References = refs
 		diags = append(diags, rDiags...)
 	}
 	if img.Source != nil {
-		ii.AttrRanges[attrSource] = img.Source.Range()
 		src, ok, sDiags := ev.evalSource(inst, sc)
 		diags = append(diags, sDiags...)
 		if ok {
@@ -109,7 +127,6 @@ func (ev *evaluator) evalInstance(inst *instance, schema *plugins.Schema, conten
 		}
 	}
 	if img.Candidates != nil {
-		ii.AttrRanges[attrCandidates] = img.Candidates.Range()
 		n, cDiags := ev.evalCandidates(inst, sc)
 		ii.Candidates = n
 		diags = append(diags, cDiags...)

@@ -24,11 +24,11 @@ func (ev *evaluator) evalProviders() ([]*ProviderInstance, hcl.Diagnostics) {
 		content, cDiags := p.Body.Content(bodySchema([]hcl.AttributeSchema{{Name: attrAlias}}, schema.Provider))
 		diags = append(diags, cDiags...)
 		what := fmt.Sprintf("provider %q", p.Name)
-		dec, dDiags := ev.decodeAttrs(content, schema.Provider, providerScope, p.DeclRange, what)
+		config, dDiags := ev.decodeAttrs(content, schema.Provider, providerScope, p.DeclRange, what)
 		diags = append(diags, dDiags...)
 		out = append(out, &ProviderInstance{
 			Key: key, Name: p.Name, Alias: p.Alias, Source: ev.source(p.Name),
-			Config: dec.val, AttrRanges: dec.ranges, DeclRange: p.DeclRange,
+			Config: config, AttrRanges: attrRanges(content, schema.Provider, p.DeclRange), DeclRange: p.DeclRange,
 		})
 	}
 	implicit, iDiags := ev.implicitProviders()
@@ -52,11 +52,12 @@ func (ev *evaluator) implicitProviders() ([]*ProviderInstance, hcl.Diagnostics) 
 			continue // reported with the image
 		}
 		what := fmt.Sprintf("provider %q (add a provider %q block to set it)", name, name)
-		dec, dDiags := ev.decodeAttrs(&hcl.BodyContent{}, schema.Provider, providerScope, img.ProviderRange, what)
+		empty := &hcl.BodyContent{}
+		config, dDiags := ev.decodeAttrs(empty, schema.Provider, providerScope, img.ProviderRange, what)
 		diags = append(diags, dDiags...)
 		out = append(out, &ProviderInstance{
 			Key: name, Name: name, Source: ev.source(name),
-			Config: dec.val, AttrRanges: dec.ranges, DeclRange: img.ProviderRange,
+			Config: config, AttrRanges: attrRanges(empty, schema.Provider, img.ProviderRange), DeclRange: img.ProviderRange,
 		})
 	}
 	return out, diags
