@@ -51,6 +51,8 @@ type applier struct {
 	// dirs holds, per output directory, whether it takes new files: each
 	// is checked once per apply (writable).
 	dirs sync.Map // string -> func() error
+	// creating lets one image's files be created at a time (prepared).
+	creating chan struct{}
 
 	// pending counts, by provider key, the images whose calls are not
 	// over (StopIdleProviders); only the walk's coordinator touches it.
@@ -85,7 +87,8 @@ func (p *Project) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*Ap
 		results:   map[string]*Result{},
 		instances: map[string]*providerInstance{},
 		outputs:   p.outputs(),
-		batch:     newBatch()}
+		batch:     newBatch(),
+		creating:  make(chan struct{}, 1)}
 	defer a.closeInstances()
 	for _, name := range fsxTempDirs(plan) {
 		_ = fsx.CleanTemps(filepath.Join(p.dir, name))

@@ -137,13 +137,45 @@ type cacheTee struct {
 }
 
 func (t *cacheTee) Write(p []byte) (int, error) {
-	if t.obj == nil && t.err == nil {
-		t.obj, t.err = t.cache.create()
-	}
+	t.open()
 	if t.err == nil {
 		_, t.err = t.obj.Write(p)
 	}
 	return len(p), nil
+}
+
+// open creates the cache object, once.
+func (t *cacheTee) open() {
+	if t.obj == nil && t.err == nil {
+		t.obj, t.err = t.cache.create()
+	}
+}
+
+// prepared writes to an output and its cache tee once a goroutine has
+// created their files: an image's call goes out while its files are being
+// created. The goroutines take turns (one at a time per apply, through
+// sem), so that creating files never takes both cores from the calls
+// being sent.
+type prepared struct {
+	w     io.Writer
+	ready chan struct{} // closed once the files are created (or failed to be)
+}
+
+func newPrepared(out *fsx.AtomicFile, tee *cacheTee, sem chan struct{}) *prepared {
+	p := &prepared{w: io.MultiWriter(out, tee), ready: make(chan struct{})}
+	go func() {
+		defer close(p.ready)
+		sem <- struct{}{}
+		defer func() { <-sem }()
+		_ = out.Open() // a failure is the first Write's
+		tee.open()
+	}()
+	return p
+}
+
+func (p *prepared) Write(b []byte) (int, error) {
+	<-p.ready
+	return p.w.Write(b)
 }
 
 func (w *objectWriter) abort() {

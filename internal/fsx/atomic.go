@@ -28,25 +28,27 @@ type AtomicFile struct {
 // directories. perm is applied to the file as given (no umask).
 func CreateAtomic(path string, perm os.FileMode) (*AtomicFile, error) {
 	a := &AtomicFile{path: path, perm: perm}
-	if err := a.open(); err != nil {
+	if err := a.Open(); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-// DeferAtomic is CreateAtomic that makes its temp file with the first
-// Write (or at Commit, when nothing was written) instead of now. A file
-// costs its directory's lock and an inode to create: a caller that starts
-// many writes at once, such as apply sending its first calls, need not
-// wait for them before it has anything to write. Writable tells
-// beforehand whether the directory will take the file. A failure to
-// create it is returned by that Write or Commit.
+// DeferAtomic is CreateAtomic that makes its temp file when Open is
+// called, or else with the first Write (or at Commit, when nothing was
+// written), instead of now. A file costs its directory's lock and an inode
+// to create: a caller that starts many writes at once, such as apply
+// sending its first calls, can create the files when it suits it.
+// Writable tells beforehand whether the directory will take the file. A
+// failure to create it is returned by Open, Write or Commit.
 func DeferAtomic(path string, perm os.FileMode) *AtomicFile {
 	return &AtomicFile{path: path, perm: perm}
 }
 
-// open creates the temp file, and the target's directories, once.
-func (a *AtomicFile) open() error {
+// Open creates the temp file of a DeferAtomic file now, and the target's
+// directories; it does nothing once the file exists. A failure is also
+// returned by the next Write or Commit.
+func (a *AtomicFile) Open() error {
 	if a.tmp != nil {
 		return nil
 	}
@@ -90,7 +92,7 @@ func (a *AtomicFile) Write(p []byte) (int, error) {
 	if a.err != nil {
 		return 0, a.err
 	}
-	if err := a.open(); err != nil {
+	if err := a.Open(); err != nil {
 		a.err = err
 		return 0, err
 	}
@@ -128,7 +130,7 @@ func (a *AtomicFile) publish(durable bool) error {
 	if a.err != nil {
 		return fmt.Errorf("committing after failed write: %w", a.err)
 	}
-	if err := a.open(); err != nil {
+	if err := a.Open(); err != nil {
 		return err
 	}
 	if err := a.tmp.Chmod(a.perm); err != nil {
