@@ -251,8 +251,8 @@ func (a *applier) abs(rel string) string {
 }
 
 // writable creates dir and makes sure it takes new files, once per apply
-// and directory: the files of an image are created when its bytes
-// arrive, after it is paid for.
+// and directory: the files of an image are created while its call is in
+// flight, too late to spare the cost of one that cannot be written.
 func (a *applier) writable(dir string) error {
 	check, _ := a.dirs.LoadOrStore(dir, sync.OnceValue(func() error { return fsx.Writable(dir) }))
 	return check.(func() error)()

@@ -128,8 +128,9 @@ func (w *objectWriter) commit(sum string, durable bool) error {
 }
 
 // cacheTee copies an output being generated into a cache object, which it
-// creates with the first bytes. A failure of the cache never fails the
-// output the user paid for: it is remembered, and the object is dropped.
+// creates when open is called or with the first bytes. A failure of the
+// cache never fails the output the user paid for: it is remembered, and
+// the object is dropped.
 type cacheTee struct {
 	cache *outputCache
 	obj   *objectWriter // nil until the first bytes

@@ -212,7 +212,7 @@ func TestFailureSkipsDependentsOnly(t *testing.T) {
 	}
 }
 
-// An image's files are created when its bytes arrive; an output
+// An image's files are created while its call is in flight; an output
 // directory that cannot take them fails its images before any call, so
 // nothing is paid for that could not be written. A failed call leaves no
 // file behind.
