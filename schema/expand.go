@@ -19,8 +19,7 @@ type instance struct {
 	address string
 	sc      scope
 	// output is "" when it could not be evaluated.
-	output      string
-	outputRange hcl.Range
+	output string
 }
 
 // expandImages is pass 1: expand for_each and count (blocks on every
@@ -80,7 +79,7 @@ func (ev *evaluator) expand(img *Image) ([]*instance, hcl.Diagnostics) {
 
 func (ev *evaluator) newInstance(img *Image, key cty.Value, sc scope) *instance {
 	sc.what = fmt.Sprintf("Image %q", img.Name)
-	return &instance{img: img, key: key, address: ImageAddress(img.Name, key), sc: sc, outputRange: img.DeclRange}
+	return &instance{img: img, key: key, address: ImageAddress(img.Name, key), sc: sc}
 }
 
 func (ev *evaluator) expandForEach(img *Image, base scope) ([]*instance, hcl.Diagnostics) {
@@ -237,12 +236,20 @@ func OutputFormat(p string) string {
 	return outputFormats[strings.ToLower(path.Ext(p))]
 }
 
+// outputRange is where the image's output is written: its expression, or
+// the block when it has none.
+func (img *Image) outputRange() hcl.Range {
+	if img.Output != nil {
+		return img.Output.Range()
+	}
+	return img.DeclRange
+}
+
 func (ev *evaluator) evalOutput(inst *instance) hcl.Diagnostics {
 	expr := inst.img.Output
 	if expr == nil {
 		return nil // reported by Load
 	}
-	inst.outputRange = expr.Range()
 	sc := inst.sc
 	sc.what = "output"
 	val, diags := ev.evalExpr(expr, sc)
@@ -301,7 +308,7 @@ func (ev *evaluator) checkOutputs() hcl.Diagnostics {
 			continue
 		}
 		detail := fmt.Sprintf("%s and %s both write %q (%s is declared at %s). Give each image its own output path.",
-			prev.address, inst.address, inst.output, prev.address, prev.outputRange)
+			prev.address, inst.address, inst.output, prev.address, prev.img.outputRange())
 		if prev.output != inst.output {
 			detail = fmt.Sprintf("%s writes %q and %s writes %q: paths that differ only in case are the same file on macOS and Windows. Give each image its own output path.",
 				prev.address, prev.output, inst.address, inst.output)
@@ -310,7 +317,7 @@ func (ev *evaluator) checkOutputs() hcl.Diagnostics {
 			Severity: hcl.DiagError,
 			Summary:  "Duplicate output path",
 			Detail:   detail,
-			Subject:  inst.outputRange.Ptr(),
+			Subject:  inst.img.outputRange().Ptr(),
 		})
 	}
 	return diags

@@ -78,10 +78,7 @@ func (ev *evaluator) imageBlock(img *Image) imageBlock {
 		b.ranges = attrRanges(b.content, schema.Image, img.DeclRange)
 	}
 	b.ranges[attrProvider] = img.ProviderRange
-	b.ranges[attrOutput] = img.DeclRange
-	if img.Output != nil {
-		b.ranges[attrOutput] = img.Output.Range()
-	}
+	b.ranges[attrOutput] = img.outputRange()
 	b.ranges[attrReferences] = img.DeclRange
 	if img.References != nil {
 		b.ranges[attrReferences] = img.References.Range()
