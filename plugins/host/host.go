@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 
 	"github.com/easelhq/easel/plugins"
+	pb "github.com/easelhq/easel/plugins/proto"
 )
 
 // Options configure a Host. Everything the host reads from its environment
@@ -23,6 +24,10 @@ type Options struct {
 	Executable string
 	// Builtins are the names of the providers served by Executable itself.
 	Builtins []string
+	// BuiltinSchema returns the schema a built-in provider's process sends
+	// (sdk.WireSchema of the provider Executable serves under that name).
+	// With it, KnownSchema answers for built-ins without starting them.
+	BuiltinSchema func(name string) (*pb.Schema, error)
 	// Getenv looks up environment variables (PATH, EASEL_PROVIDER_PATH_*,
 	// EASEL_REATTACH_PROVIDERS). Nil means no environment.
 	Getenv func(string) string
@@ -47,6 +52,9 @@ type Host struct {
 	closed    bool
 	providers map[*provider]struct{}
 	starting  sync.WaitGroup
+	// known are the built-in schemas KnownSchema gave out, by provider
+	// name, which their processes must serve unchanged.
+	known map[string]*pb.Schema
 }
 
 // SetPins replaces the checksums pinned for third-party providers. The

@@ -55,6 +55,11 @@ func (p *provider) GetSchema(ctx context.Context) (*plugins.Schema, error) {
 	if err != nil {
 		return nil, p.callError(ctx, "getting schema", err)
 	}
+	if !p.reattached {
+		if err := p.host.checkKnown(p.name, resp.Schema); err != nil {
+			return nil, fmt.Errorf("provider %q: %w", p.name, err)
+		}
+	}
 	s, err := schemaFromProto(resp.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("provider %q: schema: %w", p.name, err)

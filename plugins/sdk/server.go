@@ -68,12 +68,23 @@ func (s *server) guard(what string, err *error) {
 
 func (s *server) GetSchema(context.Context, *pb.GetSchema_Request) (resp *pb.GetSchema_Response, err error) {
 	defer s.guard("Schema", &err)
-	schema, err := schemaToProto(s.p.Schema())
+	schema, err := WireSchema(s.p)
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "schema: %v", err)
 	}
-	schema.QueuesCalls = true
 	return &pb.GetSchema_Response{Schema: schema}, nil
+}
+
+// WireSchema is the schema a process serving p sends in answer to
+// GetSchema. A host that links p in, as easel does its built-in providers,
+// reads it from here rather than waiting for the process to start.
+func WireSchema(p Provider) (*pb.Schema, error) {
+	schema, err := schemaToProto(p.Schema())
+	if err != nil {
+		return nil, err
+	}
+	schema.QueuesCalls = true
+	return schema, nil
 }
 
 // Withdraw ends a batch's Generate calls that have not started.
