@@ -13,6 +13,15 @@ type ProviderSource interface {
 	Start(ctx context.Context, name string) (plugins.Provider, error)
 }
 
+// SchemaKnower is implemented by a ProviderSource that knows some
+// providers' schemas without starting them (easel's built-ins). When it
+// knows every provider a configuration uses, evaluation goes on while the
+// processes start, rather than waiting for their schemas (and see
+// Options.PlanWhileProvidersStart).
+type SchemaKnower interface {
+	KnownSchema(name string) (*plugins.Schema, bool)
+}
+
 // PinSetter is implemented by a ProviderSource that verifies third-party
 // provider binaries: after reading the lockfile, the engine hands it the
 // lockfile's checksum pins (provider name -> "sha256:<hex>") before starting
@@ -47,6 +56,14 @@ type Options struct {
 	// version and build id): a plan cache is valid only for the same one.
 	// Empty disables the plan cache.
 	Identity string
+	// PlanWhileProvidersStart lets Open return before the provider
+	// processes have started, when the ProviderSource knows all their
+	// schemas (SchemaKnower): Plan then waits for them only to check the
+	// images, and reports the providers' start and configuration
+	// diagnostics, so that the plan is made while they start. For callers
+	// that plan right after Open; one that only opens (validate) leaves it
+	// false to have every diagnostic from Open.
+	PlanWhileProvidersStart bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Fetcher downloads URL references (at apply, and in a plan with

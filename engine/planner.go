@@ -111,7 +111,7 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 	pl.replace, diags = p.matchAddresses(opts.Replace, "-replace")
 	pl.diags = append(pl.diags, diags...)
 	if pl.diags.HasErrors() {
-		return nil, pl.diags
+		return nil, append(pl.diags, p.providersStarted()...)
 	}
 	if opts.Refresh {
 		if p.opts.ReadOnly {
@@ -120,7 +120,7 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 			return nil, append(pl.diags, errDiag("Cannot refresh read-only", "The project was opened read-only, without the run lock; -refresh downloads into .easel/cache and needs it.")...)
 		}
 		if pl.refresh(ctx, selected); pl.diags.HasErrors() {
-			return nil, pl.diags
+			return nil, append(pl.diags, p.providersStarted()...)
 		}
 	}
 	nodes := p.graph.nodes
@@ -144,7 +144,13 @@ func (p *Project) Plan(ctx context.Context, opts PlanOptions) (*Plan, hcl.Diagno
 	}
 	plan.Changes = append(plan.Changes, pl.deletes(len(opts.Targets) > 0)...)
 	plan.RefreshedURLs = pl.refreshedURLs()
-	pl.diags = append(pl.diags, pl.checkProviders(ctx)...)
+	// The check is the first use of the providers: with
+	// Options.PlanWhileProvidersStart, they started while the plan was made.
+	started := p.providersStarted()
+	pl.diags = append(pl.diags, started...)
+	if !started.HasErrors() {
+		pl.diags = append(pl.diags, pl.checkProviders(ctx)...)
+	}
 	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Address < plan.Changes[j].Address })
 	plan.Changes = withoutNoOps(plan.Changes)
 	plan.Fingerprint = pl.fingerprint(plan)

@@ -45,6 +45,11 @@ type Project struct {
 
 	mu        sync.Mutex
 	providers map[string]plugins.Provider // by name: the process used for schema, validation and estimates
+	// started waits for the providers load started without waiting for
+	// them (Options.PlanWhileProvidersStart), once, and returns their
+	// start and configuration diagnostics; nil when load waited. Set
+	// before Open returns, never after.
+	started func() hcl.Diagnostics
 	// stopping are the providers Apply stopped early, still winding down.
 	stopping sync.WaitGroup
 	lastPlan *planner
@@ -159,22 +164,49 @@ func (p *Project) load(ctx context.Context) hcl.Diagnostics {
 	if ps, ok := p.opts.Providers.(PinSetter); ok {
 		ps.SetPins(lockPins(lock))
 	}
-	// The providers start while what needs no schema is evaluated.
-	started := make(chan hcl.Diagnostics, 1)
+	// The providers start while what needs no schema is evaluated, and
+	// everything when their schemas are known without them.
+	known := p.knownSchemas(cfg.ProviderNames())
+	started := make(chan startedProviders, 1)
 	go func() { started <- p.startProviders(ctx, cfg.ProviderNames()) }()
-	waitProviders := sync.OnceValue(func() hcl.Diagnostics { return <-started })
+	waitProviders := sync.OnceValue(func() hcl.Diagnostics {
+		sp := <-started
+		p.mu.Lock()
+		p.providers = sp.providers
+		p.mu.Unlock()
+		if known == nil {
+			p.Schemas = sp.schemas
+		}
+		return sp.diags
+	})
+	if known != nil {
+		p.Schemas = known
+	}
 	in := schema.Inputs{Vars: p.opts.Vars, VarFiles: p.opts.VarFiles, Env: p.opts.Env, OnFileRead: p.inputs.stat}
 	ev, ediags := cfg.EvaluateLater(in, func() map[string]*plugins.Schema {
-		waitProviders()
+		if known == nil {
+			waitProviders()
+		}
 		return p.Schemas
 	})
-	diags = append(diags, waitProviders()...)
-	diags = append(diags, ediags...)
 	p.Evaluated = ev
+	evaluated := ev != nil && !ediags.HasErrors()
+	ready := sync.OnceValue(func() hcl.Diagnostics {
+		diags := waitProviders()
+		if !evaluated || diags.HasErrors() {
+			return diags
+		}
+		return append(diags, p.validateProviderConfigs(ctx)...)
+	})
+	if known != nil && evaluated && p.opts.PlanWhileProvidersStart {
+		p.started = ready
+	} else {
+		diags = append(diags, ready()...)
+	}
+	diags = append(diags, ediags...)
 	if ev == nil || diags.HasErrors() {
 		return diags
 	}
-	diags = append(diags, p.validateProviderConfigs(ctx)...)
 	g, gdiags := buildGraph(ev.Images)
 	diags = append(diags, gdiags...)
 	p.graph = g
@@ -183,6 +215,26 @@ func (p *Project) load(ctx context.Context) hcl.Diagnostics {
 	}
 	p.stat = stat
 	return diags
+}
+
+// knownSchemas returns the schemas of the named providers when the
+// provider source knows every one without starting it, and nil otherwise.
+// The processes serve the same schemas (the host checks), so evaluating
+// against these need not wait for them.
+func (p *Project) knownSchemas(names []string) map[string]*plugins.Schema {
+	sk, ok := p.opts.Providers.(SchemaKnower)
+	if !ok {
+		return nil
+	}
+	known := make(map[string]*plugins.Schema, len(names))
+	for _, name := range names {
+		s, ok := sk.KnownSchema(name)
+		if !ok {
+			return nil
+		}
+		known[name] = s
+	}
+	return known
 }
 
 // takeRunLock makes sure only one easel works in the directory at a time.
@@ -210,12 +262,19 @@ func (p *Project) takeRunLock(ctx context.Context) hcl.Diagnostics {
 	return nil
 }
 
+// startedProviders are the processes startProviders started, by name,
+// with their schemas and the diagnostics of those that did not start.
+type startedProviders struct {
+	providers map[string]plugins.Provider
+	schemas   map[string]*plugins.Schema
+	diags     hcl.Diagnostics
+}
+
 // startProviders starts one process per provider name, in parallel, and
 // reads their schemas.
-func (p *Project) startProviders(ctx context.Context, names []string) hcl.Diagnostics {
-	p.Schemas = map[string]*plugins.Schema{}
+func (p *Project) startProviders(ctx context.Context, names []string) startedProviders {
+	sp := startedProviders{providers: map[string]plugins.Provider{}, schemas: map[string]*plugins.Schema{}}
 	var mu sync.Mutex
-	var diags hcl.Diagnostics
 	g, gctx := errgroup.WithContext(ctx)
 	for _, name := range names {
 		g.Go(func() error {
@@ -224,20 +283,30 @@ func (p *Project) startProviders(ctx context.Context, names []string) hcl.Diagno
 			defer mu.Unlock()
 			if err != nil {
 				if p.declaresProvider(name) {
-					diags = append(diags, providerStartDiag(p.Config, name, err))
+					sp.diags = append(sp.diags, providerStartDiag(p.Config, name, err))
 				} else {
 					fmt.Fprintf(p.opts.Log, "provider %s: %v\n", name, err)
 				}
 				return nil
 			}
-			p.providers[name] = prov
-			p.Schemas[name] = sch
+			sp.providers[name] = prov
+			sp.schemas[name] = sch
 			return nil
 		})
 	}
 	_ = g.Wait()
-	sort.SliceStable(diags, func(i, j int) bool { return diags[i].Summary < diags[j].Summary })
-	return diags
+	sort.SliceStable(sp.diags, func(i, j int) bool { return sp.diags[i].Summary < sp.diags[j].Summary })
+	return sp
+}
+
+// providersStarted waits for the providers Open started without waiting
+// for them (Options.PlanWhileProvidersStart) and returns their start and
+// configuration diagnostics, for Plan to report.
+func (p *Project) providersStarted() hcl.Diagnostics {
+	if p.started == nil {
+		return nil
+	}
+	return p.started()
 }
 
 func (p *Project) startOne(ctx context.Context, name string) (plugins.Provider, *plugins.Schema, error) {
@@ -316,6 +385,7 @@ func (p *Project) validateProviderConfigs(ctx context.Context) hcl.Diagnostics {
 
 // Provider returns the started provider process for a provider name.
 func (p *Project) Provider(name string) plugins.Provider {
+	p.providersStarted() // p.providers is complete after it
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.providers[name]
@@ -325,6 +395,7 @@ func (p *Project) Provider(name string) plugins.Provider {
 // run lock. Apply's caller calls it as soon as Apply returns, so the
 // processes wind down while it writes its records.
 func (p *Project) CloseProviders() {
+	p.providersStarted() // p.providers is complete after it
 	p.mu.Lock()
 	provs := p.providers
 	p.providers = map[string]plugins.Provider{}
@@ -340,6 +411,7 @@ func (p *Project) stopProvider(prov plugins.Provider) {
 
 // takeProvider removes the named provider from the Project and returns it.
 func (p *Project) takeProvider(name string) plugins.Provider {
+	p.providersStarted() // p.providers is complete after it
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	prov := p.providers[name]

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/easelhq/easel/plugins/bfl"
@@ -8,6 +9,7 @@ import (
 	"github.com/easelhq/easel/plugins/oakgen"
 	"github.com/easelhq/easel/plugins/openai"
 	"github.com/easelhq/easel/plugins/placeholder"
+	pb "github.com/easelhq/easel/plugins/proto"
 	"github.com/easelhq/easel/plugins/sdk"
 	"github.com/easelhq/easel/plugins/stability"
 	"github.com/easelhq/easel/plugins/transform"
@@ -35,6 +37,16 @@ func builtinNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// builtinSchema is the schema the named built-in's process serves, read
+// without starting it.
+func builtinSchema(name string) (*pb.Schema, error) {
+	factory, ok := builtinProviders()[name]
+	if !ok {
+		return nil, fmt.Errorf("%q is not a built-in provider", name)
+	}
+	return sdk.WireSchema(factory())
 }
 
 func isBuiltin(name string) bool {

@@ -116,6 +116,7 @@ func (a *app) runPlan(ctx context.Context, f *planFlags, cf *commentFlags, out s
 // openAndPlan opens the project with o and plans with f; the caller
 // closes the session.
 func (a *app) openAndPlan(ctx context.Context, o openOptions, f *planFlags) (*session, *engine.Plan, error) {
+	o.planNext = true
 	s, err := a.open(ctx, o)
 	if err != nil {
 		return nil, nil, err

@@ -40,6 +40,9 @@ type openOptions struct {
 	// planCache lets a no-op plan be answered from .easel/ without
 	// loading the configuration or starting providers.
 	planCache bool
+	// planNext says the caller plans right after opening: the plan is
+	// made while the providers start (engine.Options.PlanWhileProvidersStart).
+	planNext bool
 }
 
 // session is an open project and the plugin host serving its providers.
@@ -65,7 +68,7 @@ func (a *app) open(ctx context.Context, o openOptions) (*session, error) {
 	p, diags := engine.Open(ctx, engine.Options{
 		Dir: dir, Vars: o.vars, VarFiles: varFiles, Env: a.env,
 		Providers: h, LockWait: o.lockWait, ReadOnly: o.readOnly, Log: a.debugLog(),
-		PlanCache: o.planCache, Identity: a.identity(),
+		PlanCache: o.planCache, Identity: a.identity(), PlanWhileProvidersStart: o.planNext,
 	})
 	a.report(diags, projectFiles(p), o.json)
 	if diags.HasErrors() {
@@ -107,12 +110,13 @@ func (a *app) newHost(dir string, pins map[string]string) *host.Host {
 		abs = dir
 	}
 	return host.New(host.Options{
-		ProjectDir: abs,
-		Executable: a.executable(),
-		Builtins:   builtinNames(),
-		Getenv:     a.getenv,
-		Logger:     a.logger(),
-		Pins:       pins,
+		ProjectDir:    abs,
+		Executable:    a.executable(),
+		Builtins:      builtinNames(),
+		BuiltinSchema: builtinSchema,
+		Getenv:        a.getenv,
+		Logger:        a.logger(),
+		Pins:          pins,
 	})
 }
 
