@@ -166,9 +166,9 @@ func (p *Project) load(ctx context.Context) hcl.Diagnostics {
 	}
 	// The providers start while what needs no schema is evaluated, and
 	// everything when their schemas are known without them.
-	known := p.knownSchemas(cfg.ProviderNames())
 	started := make(chan startedProviders, 1)
 	go func() { started <- p.startProviders(ctx, cfg.ProviderNames()) }()
+	known := p.knownSchemas(cfg.ProviderNames())
 	waitProviders := sync.OnceValue(func() hcl.Diagnostics {
 		sp := <-started
 		p.mu.Lock()
