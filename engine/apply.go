@@ -97,13 +97,20 @@ func (p *Project) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*Ap
 	a.runLocal(plan)
 	interrupted := a.walk(ctx, plan)
 	a.recordProviders(plan)
-	if err := a.lock.flush(); err != nil {
-		return a.summary(interrupted), err
+	// The lockfile and the stat cache are separate files: written side by
+	// side, each with its fsync.
+	var statErr error
+	saved := make(chan struct{})
+	go func() {
+		defer close(saved)
+		statErr = p.stat.save()
+	}()
+	err = a.lock.flush()
+	<-saved
+	if statErr != nil {
+		fmt.Fprintln(p.opts.Log, "warning:", statErr)
 	}
-	if err := p.stat.save(); err != nil {
-		fmt.Fprintln(p.opts.Log, "warning:", err)
-	}
-	return a.summary(interrupted), nil
+	return a.summary(interrupted), err
 }
 
 // fsxTempDirs lists output directories where a crashed run may have left
