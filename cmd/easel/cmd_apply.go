@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/easelhq/easel/engine"
 	"github.com/spf13/cobra"
@@ -169,6 +170,7 @@ func (a *app) execute(ctx context.Context, s *session, plan *engine.Plan, f *app
 	defer a.intr.handle(nil)
 	b := budgetFor(f.maxCost, f.savedMaxCost, s.p.Config)
 	before := beforeApply(s.p, plan)
+	record := startApplyRecord(s.p.Dir(), s.p.Evaluated, plan, before)
 	setGC(applyGCPercent)
 	prog.begin()
 	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: prog.event, MaxCostUSD: b.USD, StopIdleProviders: true})
@@ -183,7 +185,9 @@ func (a *app) execute(ctx context.Context, s *session, plan *engine.Plan, f *app
 	defer func() { <-closed }()
 	if res != nil {
 		a.writeApplySummary(res, prog)
-		a.recordApply(s, plan, before, res)
+		if err := record.finish(res, time.Now()); err != nil {
+			fmt.Fprintln(a.stderr, "Warning:", err)
+		}
 	}
 	stopped := []string(nil)
 	if res != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/easelhq/easel/engine"
@@ -23,7 +24,8 @@ const lastApplyVersion = 1
 
 // lastApply records what the last apply did: its plan, the output each
 // changed image had before (to find the replaced bytes in the cache), the
-// prompts, and each image's result.
+// prompts, and each image's result. It is written in two halves
+// (applyRecord) and read whole.
 type lastApply struct {
 	FormatVersion int               `json:"format_version"`
 	Finished      time.Time         `json:"finished"`
@@ -89,10 +91,75 @@ func plainString(obj cty.Value, name string) (string, bool) {
 	return v.AsString(), true
 }
 
-// newLastApply records an apply's outcome.
-func newLastApply(plan *engine.Plan, before map[string]imgRef, prompts map[string]string, res *engine.ApplyResult, now time.Time) *lastApply {
-	la := &lastApply{FormatVersion: lastApplyVersion, Finished: now.UTC(), Plan: plan, Before: before, Prompts: prompts,
-		ActualUSD: res.ActualUSD, UnknownActual: res.UnknownActual}
+// applyRecord writes the record of one apply. What is known before the
+// apply (the plan, each changed image's output before it, the prompts:
+// most of the record, 409 KB of JSON for 500 images) is encoded while the
+// first calls are out, so that only the results are left to encode when
+// the apply ends, when it would delay easel's exit.
+type applyRecord struct {
+	dir   string
+	head  func() ([]byte, error) // the known part, encoded once
+	timer *time.Timer
+}
+
+// recordEncodeDelay is when an apply's record starts encoding in the
+// background: once the first calls are sent, which keeps every core busy,
+// and long before an image API answers them.
+const recordEncodeDelay = 50 * time.Millisecond
+
+// startApplyRecord begins the record of an apply of plan in dir.
+func startApplyRecord(dir string, ev *schema.Evaluated, plan *engine.Plan, before map[string]imgRef) *applyRecord {
+	r := &applyRecord{dir: dir}
+	r.head = sync.OnceValues(func() ([]byte, error) {
+		return json.Marshal(lastApplyHead{FormatVersion: lastApplyVersion, Plan: plan, Before: before, Prompts: promptsOf(ev)})
+	})
+	r.timer = time.AfterFunc(recordEncodeDelay, func() { _, _ = r.head() })
+	return r
+}
+
+// lastApplyHead and lastApplyTail are the two halves of a lastApply as
+// written: the part known before the apply and its outcome.
+type lastApplyHead struct {
+	FormatVersion int               `json:"format_version"`
+	Plan          *engine.Plan      `json:"plan"`
+	Before        map[string]imgRef `json:"before"`
+	Prompts       map[string]string `json:"prompts"`
+}
+
+type lastApplyTail struct {
+	Finished      time.Time    `json:"finished"`
+	Results       []lastResult `json:"results"`
+	ActualUSD     float64      `json:"actual_usd"`
+	UnknownActual int          `json:"unknown_actual"`
+}
+
+// finish adds the apply's outcome to the record and saves it, without an
+// fsync: a record damaged by a power cut is reported as such by
+// readLastApply, and the next apply replaces it.
+func (r *applyRecord) finish(res *engine.ApplyResult, now time.Time) error {
+	r.timer.Stop()
+	head, err := r.head()
+	if err != nil {
+		return fmt.Errorf("encoding the apply record: %w", err)
+	}
+	tail, err := json.Marshal(lastApplyTail{Finished: now.UTC(), Results: lastResults(res),
+		ActualUSD: res.ActualUSD, UnknownActual: res.UnknownActual})
+	if err != nil {
+		return fmt.Errorf("encoding the apply record: %w", err)
+	}
+	// Two JSON objects become one: the head without its closing brace, a
+	// comma, and the tail without its opening one.
+	data := make([]byte, 0, len(head)+len(tail)+1)
+	data = append(append(append(data, head[:len(head)-1]...), ','), tail[1:]...)
+	if err := fsx.WriteFileUnsynced(lastApplyPath(r.dir), append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("saving the apply record: %w", err)
+	}
+	return nil
+}
+
+// lastResults are the results of an apply as its record keeps them.
+func lastResults(res *engine.ApplyResult) []lastResult {
+	out := make([]lastResult, 0, len(res.Results))
 	for _, r := range res.Results {
 		lr := lastResult{Address: r.Address, Action: r.Action, Status: "done", imgRef: imgRef{r.Output, r.SHA256},
 			CostUSD: r.CostUSD, EstimateUSD: r.Estimate}
@@ -102,23 +169,12 @@ func newLastApply(plan *engine.Plan, before map[string]imgRef, prompts map[strin
 		case r.Err != nil:
 			lr.Status, lr.Error = "failed", r.Err.Error()
 		}
-		la.Results = append(la.Results, lr)
+		out = append(out, lr)
 	}
-	return la
+	return out
 }
 
 func lastApplyPath(dir string) string { return filepath.Join(dir, engine.StateDir, lastApplyName) }
-
-func (la *lastApply) save(dir string) error {
-	data, err := json.Marshal(la) // read by easel report, not by people
-	if err != nil {
-		return fmt.Errorf("encoding the apply record: %w", err)
-	}
-	if err := fsx.WriteFileAtomic(lastApplyPath(dir), append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("saving the apply record: %w", err)
-	}
-	return nil
-}
 
 // errNoLastApply is returned by readLastApply when no apply ran yet.
 var errNoLastApply = errors.New(`no apply recorded in .easel/ yet: run "easel apply" first, or report on a plan`)
@@ -139,13 +195,4 @@ func readLastApply(dir string) (*lastApply, error) {
 		return nil, fmt.Errorf("%s was written by another version of easel; run easel apply again to replace it", lastApplyPath(dir))
 	}
 	return &la, nil
-}
-
-// recordApply saves the record of an apply for easel report -last-apply.
-// It is a convenience: a failure to write it is a warning.
-func (a *app) recordApply(s *session, plan *engine.Plan, before map[string]imgRef, res *engine.ApplyResult) {
-	la := newLastApply(plan, before, promptsOf(s.p.Evaluated), res, time.Now())
-	if err := la.save(s.p.Dir()); err != nil {
-		fmt.Fprintln(a.stderr, "Warning:", err)
-	}
 }

@@ -178,7 +178,8 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 // process never leaves a half-written file, but a power loss may. Only for
 // caches whose readers check what they read (the spec index parses its
 // JSON and restores nothing whose sha256 differs), where an fsync per
-// write would cost more than a rebuilt entry.
+// write would cost more than a rebuilt entry, and for records nothing
+// depends on (the last apply's, which easel report calls damaged).
 func WriteFileUnsynced(path string, data []byte, perm os.FileMode) error {
 	return writeFile(path, data, perm, false)
 }
