@@ -114,9 +114,12 @@ func (a *app) newHost(dir string, pins map[string]string) *host.Host {
 		Executable:    a.executable(),
 		Builtins:      builtinNames(),
 		BuiltinSchema: builtinSchema,
-		Getenv:        a.getenv,
-		Logger:        a.logger(),
-		Pins:          pins,
+		// easel exits right after closing the host: a provider that
+		// acknowledged Stop is left to exit, and dies with easel.
+		ReapInBackground: true,
+		Getenv:           a.getenv,
+		Logger:           a.logger(),
+		Pins:             pins,
 	})
 }
 

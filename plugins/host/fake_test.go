@@ -34,6 +34,10 @@ func TestMain(m *testing.M) {
 		serveFake()
 		return
 	}
+	if os.Getenv(holdEnv) != "" {
+		holdProvider()
+		return
+	}
 	os.Exit(m.Run())
 }
 

@@ -37,6 +37,12 @@ type Options struct {
 	// Logger receives the host's log and everything provider processes
 	// write to stderr. Nil discards it.
 	Logger hclog.Logger
+	// ReapInBackground makes Close return as soon as a provider has
+	// acknowledged Stop, when the process dies with easel anyway (Linux):
+	// its exit, 5 to 15 ms on a busy machine, is awaited in the background,
+	// and a command that exits right after closing the host does not wait
+	// for it. Elsewhere, and without it, Close waits for the process.
+	ReapInBackground bool
 	// Pins maps a third-party provider name to the checksum the lockfile
 	// pins for its binary ("sha256:<hex>"). A third-party provider without
 	// a pin, or whose binary does not match it, is refused.

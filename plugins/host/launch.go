@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -80,15 +82,20 @@ func (h *Host) launch(ctx context.Context, name string, cfg *plugin.ClientConfig
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < cfg.StartTimeout {
 		cfg.StartTimeout = max(time.Until(dl), time.Millisecond)
 	}
+	dies := cfg.Cmd != nil && dieWithEasel(cfg.Cmd)
+	gone := make(chan struct{})
 	client := plugin.NewClient(cfg)
-	rpc, err := h.connect(ctx, client, handed)
+	rpc, err := h.connect(ctx, client, handed, dies, gone)
 	if err != nil {
+		close(gone)
 		return nil, fmt.Errorf("starting provider %q: %w", name, err)
 	}
 	p := &provider{name: name, host: h, client: client, rpc: rpc,
-		reattached: cfg.Reattach != nil, logger: h.providerLogger(name)}
+		reattached: cfg.Reattach != nil, diesWithEasel: dies, gone: sync.OnceFunc(func() { close(gone) }),
+		logger: h.providerLogger(name)}
 	if err := h.add(p); err != nil {
 		client.Kill()
+		p.gone()
 		return nil, err
 	}
 	return p, nil
@@ -97,7 +104,7 @@ func (h *Host) launch(ctx context.Context, name string, cfg *plugin.ClientConfig
 // connect starts the client and dispenses the provider, giving up when ctx
 // ends. A start abandoned that way is killed once go-plugin lets go of it.
 // The handed files are closed once the start is over, either way.
-func (h *Host) connect(ctx context.Context, client *plugin.Client, handed []*os.File) (pb.ProviderClient, error) {
+func (h *Host) connect(ctx context.Context, client *plugin.Client, handed []*os.File, dies bool, gone <-chan struct{}) (pb.ProviderClient, error) {
 	type result struct {
 		rpc pb.ProviderClient
 		err error
@@ -106,6 +113,13 @@ func (h *Host) connect(ctx context.Context, client *plugin.Client, handed []*os.
 	abandon := make(chan struct{})
 	h.starting.Add(1)
 	go func() {
+		if dies {
+			// The process dies with the thread that starts it: this one,
+			// held until the process is gone (Go ends a thread only when
+			// the goroutine locked to it returns).
+			runtime.LockOSThread()
+			defer func() { <-gone }()
+		}
 		defer h.starting.Done()
 		rpc, err := dispense(client)
 		closeFiles(handed)

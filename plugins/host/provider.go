@@ -33,7 +33,12 @@ type provider struct {
 	client     *plugin.Client
 	rpc        pb.ProviderClient
 	reattached bool
-	logger     hclog.Logger
+	// diesWithEasel says the kernel kills the process when easel exits
+	// (dieWithEasel); gone releases the thread that started it, once the
+	// process is gone.
+	diesWithEasel bool
+	gone          func()
+	logger        hclog.Logger
 	// values encodes image attributes, writing each attribute type as
 	// JSON once rather than once per image.
 	values pb.Codec
@@ -109,11 +114,13 @@ func (p *provider) Close() error {
 	p.closeOnce.Do(func() {
 		p.closing.Store(true)
 		p.host.remove(p)
+		stopped := false
 		if p.alive() == nil {
 			// Close has no context of its own: bound it here.
 			ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 			_, err := p.rpc.Stop(ctx, &pb.Stop_Request{})
 			cancel()
+			stopped = err == nil
 			if err != nil && !p.reattached {
 				p.logger.Warn("provider did not stop; killing it", "error", err)
 				p.killProcess()
@@ -122,7 +129,17 @@ func (p *provider) Close() error {
 		if p.reattached {
 			p.disconnect()
 		}
+		// A provider that acknowledged Stop exits by itself; one that dies
+		// with easel need not be waited for (Options.ReapInBackground).
+		if stopped && p.diesWithEasel && p.host.opts.ReapInBackground {
+			go func() {
+				p.client.Kill()
+				p.gone()
+			}()
+			return
+		}
 		p.client.Kill()
+		p.gone()
 	})
 	return nil
 }
