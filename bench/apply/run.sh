@@ -5,16 +5,18 @@
 # starts from a fresh project (no lockfile, outputs or cache), so every
 # image is a real call. Prints, per parallelism, the median wall time of
 # RUNS runs (default 3) against the ideal ceil(N/P) x latency, and the
-# median peak RSS GNU time reports (%M: the largest of easel and its
-# provider process, which easel waits for), and the median CPU time of both
-# processes (user and system), the steadier figure on a shared machine. The fake's -timeline splits each
+# median peak RSS (the largest of easel and its provider process), and the
+# median CPU time of both processes (user and system), the steadier figure
+# on a shared machine. bench/measure takes these, as GNU time would, but
+# also counts the provider process when easel exits without waiting for
+# it (the kernel ends it with easel). The fake's -timeline splits each
 # run's wall time: start-up before the first request reached the API, the
 # span of requests (with the mean number in flight, against P), and what
 # easel did after the last answer. Beside each parallelism, the baseline:
 # bench/apply/bareclient makes the same requests from one bare process
 # (no plan, provider process, files or lockfile), alternating with easel's
 # runs; easel's time over it is easel's own cost on this machine. Needs:
-# time (Debian package), python3.
+# python3.
 #
 # The projects live in the work directory: one on tmpfs (/dev/shm/...)
 # bounds what the disk costs (file creation and fsync). PROFILE=1 writes a
@@ -36,7 +38,7 @@ port=${PORT:-18931}
 key=sk-bench-not-a-secret
 mkdir -p "$work/bin"
 (cd "$root" && go build -o "$work/bin/easel" ./cmd/easel && go build -o "$work/bin/fakeapi" ./internal/fakeapi/cmd/fakeapi &&
-  go build -o "$work/bin/bareclient" ./bench/apply/bareclient)
+  go build -o "$work/bin/bareclient" ./bench/apply/bareclient && go build -o "$work/bin/measure" ./bench/measure)
 
 timeline=$work/timeline
 "$work/bin/fakeapi" -addr "127.0.0.1:$port" -key "$key" -latency "${latency_ms}ms" -timeline "$timeline" 2>"$work/fakeapi.log" &
@@ -83,7 +85,7 @@ url=http://127.0.0.1:$port/v1
 project "$work/plan"
 plan=()
 for i in $(seq "$runs"); do
-  plan+=("$( { /usr/bin/time -f 'TIME %e' "$work/bin/easel" -chdir="$work/plan" plan -var "openai_base_url=$url" >/dev/null; } 2>&1 | awk '/^TIME/ {print $2}')")
+  plan+=("$( { "$work/bin/measure" "$work/bin/easel" -chdir="$work/plan" plan -var "openai_base_url=$url" >/dev/null; } 2>&1 | awk '/^TIME/ {print $2}')")
 done
 printf 'N=%s plan (start-up, evaluation, validation, estimates; no call): median %ss (runs: %s s)\n' \
   "$n" "$(printf '%s\n' "${plan[@]}" | median)" "${plan[*]}"
@@ -115,9 +117,11 @@ for p in $parallelism; do
       profile=(env "EASEL_CPUPROFILE=$work/cpu-P$p.prof")
     fi
     t0=$(date +%s%N)
-    out=$("${profile[@]}" /usr/bin/time -f 'TIME %e %M %U %S' "$work/bin/easel" -chdir="$dir" apply -auto-approve -parallelism="$p" \
+    out=$("${profile[@]}" "$work/bin/measure" "$work/bin/easel" -chdir="$dir" apply -auto-approve -parallelism="$p" \
       -var "openai_base_url=$url" 2>&1 >"$work/apply-$p.out")
-    t1=$(date +%s%N)
+    # The run ends when easel exits, not when measure has reaped the
+    # provider after it.
+    t1=$((t0 + $(echo "$out" | awk '/^TIME/ {printf "%d", $2 * 1e9}')))
     grep -q "Apply complete: $n created." "$work/apply-$p.out" || { cat "$work/apply-$p.out"; echo "$out"; exit 1; }
     secs+=("$(echo "$out" | awk '/^TIME/ {print $2}')")
     bare+=("$("$work/bin/bareclient" -url "$url" -key "$key" -n "$n" -p "$p")")
