@@ -27,6 +27,7 @@
 #   bench/apply/run.sh [work-dir]
 #   N=500 LATENCY_MS=200 PARALLELISM="16 64" RUNS=5 bench/apply/run.sh
 #   N=2000 PARALLELISM=64 RUNS=1 PROFILE=1 bench/apply/run.sh /dev/shm/applybench
+#   BUILD=0 RUNS=7 bench/apply/run.sh /tmp/applybench  # binaries already built there
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:-$(mktemp -d)}
@@ -37,8 +38,13 @@ runs=${RUNS:-3}
 port=${PORT:-18931}
 key=sk-bench-not-a-secret
 mkdir -p "$work/bin"
-(cd "$root" && go build -o "$work/bin/easel" ./cmd/easel && go build -o "$work/bin/fakeapi" ./internal/fakeapi/cmd/fakeapi &&
-  go build -o "$work/bin/bareclient" ./bench/apply/bareclient && go build -o "$work/bin/measure" ./bench/measure)
+# BUILD=0 reuses the binaries of an earlier run in the same work directory:
+# on ext4, the files a build creates and deletes slow the file creation of
+# the runs that follow it within a minute or so.
+if [ "${BUILD:-1}" != 0 ]; then
+  (cd "$root" && go build -o "$work/bin/easel" ./cmd/easel && go build -o "$work/bin/fakeapi" ./internal/fakeapi/cmd/fakeapi &&
+    go build -o "$work/bin/bareclient" ./bench/apply/bareclient && go build -o "$work/bin/measure" ./bench/measure)
+fi
 
 timeline=$work/timeline
 "$work/bin/fakeapi" -addr "127.0.0.1:$port" -key "$key" -latency "${latency_ms}ms" -timeline "$timeline" 2>"$work/fakeapi.log" &
@@ -121,7 +127,7 @@ for p in $parallelism; do
       -var "openai_base_url=$url" 2>&1 >"$work/apply-$p.out")
     # The run ends when easel exits, not when measure has reaped the
     # provider after it.
-    t1=$((t0 + $(echo "$out" | awk '/^TIME/ {printf "%d", $2 * 1e9}')))
+    t1=$((t0 + $(echo "$out" | awk '/^TIME/ {printf "%.0f", $2 * 1e9}')))
     grep -q "Apply complete: $n created." "$work/apply-$p.out" || { cat "$work/apply-$p.out"; echo "$out"; exit 1; }
     secs+=("$(echo "$out" | awk '/^TIME/ {print $2}')")
     bare+=("$("$work/bin/bareclient" -url "$url" -key "$key" -n "$n" -p "$p")")
