@@ -180,14 +180,18 @@ func TestThirdPartyProvider(t *testing.T) {
 	mustRun(t, dir, 0, "plan", "-detailed-exitcode")
 
 	// A binary that changed after it was pinned is refused before it runs.
-	os.WriteFile(filepath.Join(plugins, "easel-provider-solid"), append(bin, 0), 0o755)
+	if err := os.WriteFile(filepath.Join(plugins, "easel-provider-solid"), append(bin, 0), 0o755); err != nil {
+		t.Fatal(err) // "text file busy" if the last run left the provider running
+	}
 	os.WriteFile(filepath.Join(dir, "main.easel.hcl"), []byte(strings.Replace(solidConfig, "#ff8800", "#0088ff", 1)), 0o644)
 	if out, code := easel(t, dir, "apply", "-auto-approve"); code != 1 || !strings.Contains(out, "checksum") {
 		t.Fatalf("a tampered provider must be refused; exit %d:\n%s", code, out)
 	}
 
 	// A config mistake in a provider attribute is caught at plan time.
-	os.WriteFile(filepath.Join(plugins, "easel-provider-solid"), bin, 0o755)
+	if err := os.WriteFile(filepath.Join(plugins, "easel-provider-solid"), bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(filepath.Join(dir, "main.easel.hcl"), []byte(strings.Replace(solidConfig, "#ff8800", "orange", 1)), 0o644)
 	if out, code := easel(t, dir, "plan"); code != 1 || !strings.Contains(out, "main.easel.hcl line 11") || !strings.Contains(out, "Invalid color") {
 		t.Fatalf("want an invalid colour diagnostic at main.easel.hcl line 11; exit %d:\n%s", code, out)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -95,5 +96,23 @@ func TestCloseReapsInBackground(t *testing.T) {
 	testwait.Until(t, fmt.Sprintf("provider %d to exit after Close", pid), func() bool { return !running(pid) })
 	if _, err := p.GetSchema(testContext(t)); err == nil {
 		t.Error("GetSchema on a closed provider succeeded")
+	}
+}
+
+// A third-party provider is still waited for: its user may replace its
+// binary as soon as easel exits, and a running binary cannot be written.
+func TestCloseWaitsForThirdPartyProvider(t *testing.T) {
+	t.Parallel()
+	opts, _ := testOptions(t, nil)
+	opts.ReapInBackground = true
+	installProvider(t, filepath.Join(opts.ProjectDir, ".easel", "plugins"), "thirdparty")
+	opts.Pins = map[string]string{"thirdparty": testBinarySum(t)}
+	p := startProvider(t, newTestHost(t, opts), "thirdparty")
+	pid := providerPid(p)
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if running(pid) {
+		t.Errorf("third-party provider %d still running after Close returned", pid)
 	}
 }

@@ -37,11 +37,13 @@ type Options struct {
 	// Logger receives the host's log and everything provider processes
 	// write to stderr. Nil discards it.
 	Logger hclog.Logger
-	// ReapInBackground makes Close return as soon as a provider has
-	// acknowledged Stop, when the process dies with easel anyway (Linux):
-	// its exit, 5 to 15 ms on a busy machine, is awaited in the background,
-	// and a command that exits right after closing the host does not wait
-	// for it. Elsewhere, and without it, Close waits for the process.
+	// ReapInBackground makes Close return as soon as a built-in provider
+	// has acknowledged Stop, when the process dies with easel anyway
+	// (Linux): its exit, 5 to 15 ms on a busy machine, is awaited in the
+	// background, and a command that exits right after closing the host
+	// does not wait for it. Close still waits for a third-party provider,
+	// whose binary its user may replace as soon as easel exits (a running
+	// binary cannot be written), and elsewhere than Linux.
 	ReapInBackground bool
 	// Pins maps a third-party provider name to the checksum the lockfile
 	// pins for its binary ("sha256:<hex>"). A third-party provider without
@@ -95,34 +97,35 @@ func (h *Host) Start(ctx context.Context, name string) (plugins.Provider, error)
 	if err := validName(name); err != nil {
 		return nil, err
 	}
-	cfg, err := h.clientConfig(name)
+	cfg, builtin, err := h.clientConfig(name)
 	if err != nil {
 		return nil, err
 	}
-	return h.launch(ctx, name, cfg)
+	return h.launch(ctx, name, cfg, builtin)
 }
 
 // clientConfig decides how the named provider runs: reattached, a
-// developer override, a built-in, or a verified third-party binary.
-func (h *Host) clientConfig(name string) (*plugin.ClientConfig, error) {
+// developer override, a built-in (builtin: this very binary), or a
+// verified third-party binary.
+func (h *Host) clientConfig(name string) (cfg *plugin.ClientConfig, builtin bool, err error) {
 	reattach, err := h.reattachConfig(name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if reattach != nil {
 		h.logger.Warn("reattaching to a provider started outside easel", "provider", name, "pid", reattach.Pid)
-		return h.baseConfig(name, &plugin.ClientConfig{Reattach: reattach}), nil
+		return h.baseConfig(name, &plugin.ClientConfig{Reattach: reattach}), false, nil
 	}
 	cmd, builtin, err := h.command(name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	cmd.Env = append(cmd.Environ(), h.opts.Env...)
-	cfg := &plugin.ClientConfig{Cmd: cmd, SkipHostEnv: true}
+	cfg = &plugin.ClientConfig{Cmd: cmd, SkipHostEnv: true}
 	if err := secure(cfg, builtin); err != nil {
-		return nil, fmt.Errorf("starting provider %q: %w", name, err)
+		return nil, false, fmt.Errorf("starting provider %q: %w", name, err)
 	}
-	return h.baseConfig(name, cfg), nil
+	return h.baseConfig(name, cfg), builtin, nil
 }
 
 // command returns the unstarted process for the named provider, and

@@ -63,7 +63,7 @@ func (h *Host) providerLogger(name string) hclog.Logger {
 // launch starts the process described by cfg, connects to it and registers
 // it with the host. Files handed to the process (its TLS material) are
 // closed on easel's side once it has started.
-func (h *Host) launch(ctx context.Context, name string, cfg *plugin.ClientConfig) (plugins.Provider, error) {
+func (h *Host) launch(ctx context.Context, name string, cfg *plugin.ClientConfig, builtin bool) (plugins.Provider, error) {
 	var handed []*os.File
 	if cfg.Cmd != nil {
 		handed = cfg.Cmd.ExtraFiles
@@ -91,7 +91,7 @@ func (h *Host) launch(ctx context.Context, name string, cfg *plugin.ClientConfig
 		return nil, fmt.Errorf("starting provider %q: %w", name, err)
 	}
 	p := &provider{name: name, host: h, client: client, rpc: rpc,
-		reattached: cfg.Reattach != nil, diesWithEasel: dies, gone: sync.OnceFunc(func() { close(gone) }),
+		reattached: cfg.Reattach != nil, reapLater: dies && builtin && h.opts.ReapInBackground, gone: sync.OnceFunc(func() { close(gone) }),
 		logger: h.providerLogger(name)}
 	if err := h.add(p); err != nil {
 		client.Kill()

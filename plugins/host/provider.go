@@ -33,12 +33,12 @@ type provider struct {
 	client     *plugin.Client
 	rpc        pb.ProviderClient
 	reattached bool
-	// diesWithEasel says the kernel kills the process when easel exits
-	// (dieWithEasel); gone releases the thread that started it, once the
-	// process is gone.
-	diesWithEasel bool
-	gone          func()
-	logger        hclog.Logger
+	// reapLater lets Close leave the process's exit to the background, once
+	// it acknowledged Stop (Options.ReapInBackground); gone releases the
+	// thread that started it, once the process is gone.
+	reapLater bool
+	gone      func()
+	logger    hclog.Logger
 	// values encodes image attributes, writing each attribute type as
 	// JSON once rather than once per image.
 	values pb.Codec
@@ -129,9 +129,9 @@ func (p *provider) Close() error {
 		if p.reattached {
 			p.disconnect()
 		}
-		// A provider that acknowledged Stop exits by itself; one that dies
-		// with easel need not be waited for (Options.ReapInBackground).
-		if stopped && p.diesWithEasel && p.host.opts.ReapInBackground {
+		// A provider that acknowledged Stop exits by itself, and this one
+		// dies with easel anyway (Options.ReapInBackground).
+		if stopped && p.reapLater {
 			go func() {
 				p.client.Kill()
 				p.gone()
