@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/go-hclog"
@@ -136,13 +137,11 @@ func (h *Host) command(name string) (cmd *exec.Cmd, builtin bool, err error) {
 			"provider", name, "path", path, "variable", overrideEnv(name))
 		return exec.Command(path), false, nil
 	}
-	for _, b := range h.opts.Builtins {
-		if b == name {
-			if h.opts.Executable == "" {
-				return nil, false, fmt.Errorf("starting built-in provider %q: the easel executable is unknown", name)
-			}
-			return exec.Command(h.opts.Executable, BuiltinArg, name), true, nil
+	if h.runsBuiltin(name) {
+		if h.opts.Executable == "" {
+			return nil, false, fmt.Errorf("starting built-in provider %q: the easel executable is unknown", name)
 		}
+		return exec.Command(h.opts.Executable, BuiltinArg, name), true, nil
 	}
 	path, sum, err := h.Discover(name)
 	if err != nil {
@@ -152,6 +151,13 @@ func (h *Host) command(name string) (cmd *exec.Cmd, builtin bool, err error) {
 		return nil, false, err
 	}
 	return exec.Command(path), false, nil
+}
+
+// runsBuiltin reports whether the named provider is served by Executable
+// itself: a built-in that EASEL_PROVIDER_PATH_* does not point elsewhere.
+// A reattach variable comes before both (clientConfig).
+func (h *Host) runsBuiltin(name string) bool {
+	return slices.Contains(h.opts.Builtins, name) && h.opts.Getenv(overrideEnv(name)) == ""
 }
 
 // BuiltinArg is the first argument the easel binary is re-executed with to

@@ -2,7 +2,6 @@ package host
 
 import (
 	"errors"
-	"slices"
 
 	"google.golang.org/protobuf/proto"
 
@@ -18,7 +17,7 @@ import (
 // reattached process) and without Options.BuiltinSchema. The process's
 // own schema is still read when it starts: GetSchema fails if it differs.
 func (h *Host) KnownSchema(name string) (*plugins.Schema, bool) {
-	if h.opts.BuiltinSchema == nil || !slices.Contains(h.opts.Builtins, name) || h.opts.Getenv(overrideEnv(name)) != "" {
+	if h.opts.BuiltinSchema == nil || !h.runsBuiltin(name) {
 		return nil, false
 	}
 	if rc, err := h.reattachConfig(name); rc != nil || err != nil {

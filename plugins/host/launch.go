@@ -84,18 +84,19 @@ func (h *Host) launch(ctx context.Context, name string, cfg *plugin.ClientConfig
 	}
 	dies := cfg.Cmd != nil && dieWithEasel(cfg.Cmd)
 	gone := make(chan struct{})
+	released := sync.OnceFunc(func() { close(gone) }) // once the process is gone
 	client := plugin.NewClient(cfg)
 	rpc, err := h.connect(ctx, client, handed, dies, gone)
 	if err != nil {
-		close(gone)
+		released()
 		return nil, fmt.Errorf("starting provider %q: %w", name, err)
 	}
 	p := &provider{name: name, host: h, client: client, rpc: rpc,
-		reattached: cfg.Reattach != nil, reapLater: dies && builtin && h.opts.ReapInBackground, gone: sync.OnceFunc(func() { close(gone) }),
+		reattached: cfg.Reattach != nil, reapLater: dies && builtin && h.opts.ReapInBackground, gone: released,
 		logger: h.providerLogger(name)}
 	if err := h.add(p); err != nil {
 		client.Kill()
-		p.gone()
+		released()
 		return nil, err
 	}
 	return p, nil
