@@ -24,17 +24,11 @@ const lastApplyVersion = 1
 
 // lastApply records what the last apply did: its plan, the output each
 // changed image had before (to find the replaced bytes in the cache), the
-// prompts, and each image's result. It is written in two halves
+// prompts, and each image's result. It is written in its two halves
 // (applyRecord) and read whole.
 type lastApply struct {
-	FormatVersion int               `json:"format_version"`
-	Finished      time.Time         `json:"finished"`
-	Plan          *engine.Plan      `json:"plan"`
-	Before        map[string]imgRef `json:"before"`
-	Prompts       map[string]string `json:"prompts"`
-	Results       []lastResult      `json:"results"`
-	ActualUSD     float64           `json:"actual_usd"`
-	UnknownActual int               `json:"unknown_actual"`
+	lastApplyHead
+	lastApplyTail
 }
 
 // imgRef is an output file and the SHA-256 of its bytes.
@@ -117,8 +111,8 @@ func startApplyRecord(dir string, ev *schema.Evaluated, plan *engine.Plan, befor
 	return r
 }
 
-// lastApplyHead and lastApplyTail are the two halves of a lastApply as
-// written: the part known before the apply and its outcome.
+// lastApplyHead and lastApplyTail are the two halves of a lastApply: the
+// part known before the apply and its outcome.
 type lastApplyHead struct {
 	FormatVersion int               `json:"format_version"`
 	Plan          *engine.Plan      `json:"plan"`

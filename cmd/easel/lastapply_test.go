@@ -31,12 +31,12 @@ func TestApplyRecordReadsBackWhole(t *testing.T) {
 		{Address: "image.tile", Action: engine.Create, Output: "out/tile.png", Err: fmt.Errorf("upstream failed: %w", engine.ErrSkipped)},
 	}}
 	finished := time.Date(2026, 11, 27, 5, 0, 0, 0, time.UTC)
-	want := &lastApply{FormatVersion: lastApplyVersion, Finished: finished, Plan: plan, Before: before, Prompts: map[string]string{},
-		ActualUSD: cost, UnknownActual: 1, Results: []lastResult{
+	want := &lastApply{lastApplyHead{FormatVersion: lastApplyVersion, Plan: plan, Before: before, Prompts: map[string]string{}},
+		lastApplyTail{Finished: finished, ActualUSD: cost, UnknownActual: 1, Results: []lastResult{
 			{Address: "image.hero", Action: engine.Create, Status: "done", imgRef: imgRef{"out/hero.png", "cd34"}, CostUSD: &cost, EstimateUSD: &usd},
 			{Address: "image.icon", Action: engine.Regenerate, Status: "failed", imgRef: imgRef{"out/icon.png", ""}, Error: "the vendor returned 500"},
 			{Address: "image.tile", Action: engine.Create, Status: "skipped", imgRef: imgRef{"out/tile.png", ""}, Error: res.Results[2].Err.Error()},
-		}}
+		}}}
 	for _, headFirst := range []bool{true, false} {
 		t.Run(fmt.Sprintf("head encoded before the end: %v", headFirst), func(t *testing.T) {
 			t.Parallel()
@@ -54,7 +54,7 @@ func TestApplyRecordReadsBackWhole(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(want, got, cmp.AllowUnexported(lastResult{})); diff != "" {
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(lastApply{}, lastResult{})); diff != "" {
 				t.Errorf("record read back (-want +got):\n%s", diff)
 			}
 		})
