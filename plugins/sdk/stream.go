@@ -40,27 +40,41 @@ func (s *server) Generate(stream pb.Provider_GenerateServer) error {
 	}
 	ctx, cancel := s.callContext(stream.Context())
 	defer cancel()
-	if header.Slots > 0 {
-		if err := s.queue.wait(ctx, int(header.Slots), header.Batch); err != nil {
-			if err == errWithdrawn {
-				return sendError(stream, err)
-			}
-			return status.FromContextError(err).Err()
-		}
-		err := stream.Send(&pb.Generate_ServerMessage{Message: &pb.Generate_ServerMessage_Started{Started: &pb.Generate_Started{}}})
-		if err != nil {
-			s.queue.done()
-			return err
-		}
+	release, err := s.takeSlot(ctx, stream, header)
+	switch {
+	case err == errWithdrawn:
+		return sendError(stream, err)
+	case err != nil:
+		return err
 	}
 	resp, err := s.generate(ctx, req)
-	if header.Slots > 0 {
-		s.queue.done() // the vendor call is over: the next one starts now
-	}
+	release() // the vendor call is over: the next queued call starts now
 	if err != nil {
 		return sendError(stream, err)
 	}
 	return s.sendResponse(stream, resp)
+}
+
+// takeSlot waits for one of the slots a call carries (ImageRequest.slots)
+// and tells easel the call started; release frees the slot. A call without
+// slots starts at once, with no slot to free. A call withdrawn while it
+// waited gets errWithdrawn, to be sent as its error.
+func (s *server) takeSlot(ctx context.Context, stream pb.Provider_GenerateServer, header *pb.ImageRequest) (release func(), err error) {
+	if header.Slots <= 0 {
+		return func() {}, nil
+	}
+	switch err := s.queue.wait(ctx, int(header.Slots), header.Batch); {
+	case err == errWithdrawn:
+		return nil, err
+	case err != nil:
+		return nil, status.FromContextError(err).Err()
+	}
+	started := &pb.Generate_ServerMessage{Message: &pb.Generate_ServerMessage_Started{Started: &pb.Generate_Started{}}}
+	if err := stream.Send(started); err != nil {
+		s.queue.done()
+		return nil, err
+	}
+	return s.queue.done, nil
 }
 
 // generate calls the provider, turning a panic into an error.
