@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/easelhq/easel/internal/fsx"
+	"github.com/easelhq/easel/internal/testcount"
 	"github.com/easelhq/easel/lockfile"
 	"github.com/easelhq/easel/plugins"
 	"github.com/google/go-cmp/cmp"
@@ -213,37 +214,30 @@ func TestCandidatesShareFreeSlots(t *testing.T) {
 		t.Run(fmt.Sprint(parallelism), func(t *testing.T) {
 			dir, fake := newProject(t)
 			writeFiles(t, dir, map[string]string{"main.easel.hcl": withCandidates("4")})
-			var mu sync.Mutex
-			inflight, most := 0, 0
+			var running testcount.Gauge
 			all := make(chan struct{})
 			release := sync.OnceFunc(func() { close(all) })
 			fake.onCall = func(req *plugins.ImageRequest) {
 				if req.Address != "image.mascot" {
 					return
 				}
-				mu.Lock()
-				inflight++
-				most = max(most, inflight)
-				if inflight == parallelism {
+				if running.Enter() == parallelism {
 					release()
 				}
-				mu.Unlock()
+				defer running.Leave()
 				// Hold the call until as many as may run at once are
 				// running; a sequential apply gives up waiting.
 				select {
 				case <-all:
 				case <-time.After(5 * time.Second):
 				}
-				mu.Lock()
-				inflight--
-				mu.Unlock()
 			}
 			p, pl := plan(t, dir, fake, PlanOptions{Targets: []string{"image.mascot"}})
 			res, err := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: parallelism})
 			if err != nil || res.Done != 1 {
 				t.Fatalf("apply: %v, %+v", err, res)
 			}
-			if most != parallelism {
+			if most := running.Peak(); most != parallelism {
 				t.Errorf("at most %d candidates ran at once; want %d", most, parallelism)
 			}
 			if le := lockImage(t, dir, "image.mascot"); len(le.Candidates) != 4 {

@@ -473,8 +473,8 @@ func TestParallelismBoundsProviderCalls(t *testing.T) {
 	if err != nil || res.Done != 30 {
 		t.Fatalf("apply: %v, done %d of 30", err, res.Done)
 	}
-	if fake.peak > 3 || fake.peak < 2 {
-		t.Fatalf("%d provider calls ran at once at parallelism 3", fake.peak)
+	if peak := fake.running.Peak(); peak > 3 || peak < 2 {
+		t.Fatalf("%d provider calls ran at once at parallelism 3", peak)
 	}
 }
 

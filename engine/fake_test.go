@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/internal/testcount"
 	"github.com/easelhq/easel/plugins"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -29,8 +30,7 @@ type fakeProvider struct {
 	seeds    map[string][]string // address -> the SpecHash of each call
 	closed   bool
 	estimate *float64
-	active   int // Generate calls running now
-	peak     int // the most that ever ran at once
+	running  testcount.Gauge // Generate calls past their slot
 	// onCall, when set, runs at the start of every Generate, unlocked.
 	onCall func(req *plugins.ImageRequest)
 	// callsAtClose and activeAtClose are the calls made and running
@@ -38,12 +38,11 @@ type fakeProvider struct {
 	callsAtClose, activeAtClose int
 
 	// queues makes the fake queue calls with slots as the plugin SDK does.
-	queues     bool
-	inSlots    int             // calls holding one of their slots
-	arrived    int             // calls received and not ended
-	arrivedMax int             // the most ever received at once
-	withdrawn  map[string]bool // batches withdrawn
-	changed    chan struct{}   // closed and replaced when a slot frees or a batch is withdrawn
+	queues    bool
+	inSlots   int             // calls holding one of their slots
+	held      testcount.Gauge // calls with slots received and not ended
+	withdrawn map[string]bool // batches withdrawn
+	changed   chan struct{}   // closed and replaced when a slot frees or a batch is withdrawn
 }
 
 func newFakeProvider() *fakeProvider {
@@ -91,15 +90,8 @@ func (f *fakeProvider) Generate(ctx context.Context, req *plugins.ImageRequest, 
 	if req.OnStart != nil {
 		req.OnStart()
 	}
-	f.mu.Lock()
-	f.active++
-	f.peak = max(f.peak, f.active)
-	f.mu.Unlock()
-	defer func() {
-		f.mu.Lock()
-		f.active--
-		f.mu.Unlock()
-	}()
+	f.running.Enter()
+	defer f.running.Leave()
 	if f.onCall != nil {
 		f.onCall(req)
 	}
@@ -149,7 +141,7 @@ func (f *fakeProvider) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.closed {
-		f.closed, f.activeAtClose = true, f.active
+		f.closed, f.activeAtClose = true, f.running.Now()
 		for _, c := range f.calls {
 			f.callsAtClose += c
 		}
@@ -165,11 +157,10 @@ func (f *fakeProvider) waitSlot(ctx context.Context, req *plugins.ImageRequest) 
 		f.mu.Unlock()
 		return nil, errors.New("fake: slots sent to a provider that does not queue calls")
 	}
-	f.arrived++
-	f.arrivedMax = max(f.arrivedMax, f.arrived)
+	f.held.Enter()
 	defer func() {
 		if err != nil {
-			f.arrived--
+			f.held.Leave()
 			f.mu.Unlock()
 		}
 	}()
@@ -183,7 +174,7 @@ func (f *fakeProvider) waitSlot(ctx context.Context, req *plugins.ImageRequest) 
 			return func() {
 				f.mu.Lock()
 				f.inSlots--
-				f.arrived--
+				f.held.Leave()
 				f.notify()
 				f.mu.Unlock()
 			}, nil

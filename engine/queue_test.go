@@ -23,12 +23,6 @@ func distinctImages(n int) string {
 	return b.String()
 }
 
-func (f *fakeProvider) arrivedNow() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.arrived
-}
-
 // A provider that queues calls is handed up to half of Parallelism more
 // calls than it may run, so the next starts as soon as one ends; no more
 // than Parallelism ever run, and each image starts (its event) once,
@@ -49,11 +43,11 @@ func TestQueuedCallsStartAheadWithinParallelism(t *testing.T) {
 	if err != nil || res.Done != 24 || fake.callCount() != 24 {
 		t.Fatalf("apply: %v, done %d of 24 with %d calls", err, res.Done, fake.callCount())
 	}
-	if fake.peak > 4 {
-		t.Errorf("%d calls ran at once at parallelism 4", fake.peak)
+	if peak := fake.running.Peak(); peak > 4 {
+		t.Errorf("%d calls ran at once at parallelism 4", peak)
 	}
-	if fake.arrivedMax <= 4 || fake.arrivedMax > 6 {
-		t.Errorf("the provider held at most %d calls at once; want 5 or 6 (4 running, up to 2 waiting)", fake.arrivedMax)
+	if held := fake.held.Peak(); held <= 4 || held > 6 {
+		t.Errorf("the provider held at most %d calls at once; want 5 or 6 (4 running, up to 2 waiting)", held)
 	}
 	for addr, kinds := range events {
 		if len(kinds) != 2 || kinds[0] != EventStart || kinds[1] != EventDone {
@@ -80,9 +74,9 @@ func TestStopWithdrawsQueuedCalls(t *testing.T) {
 		}
 		done <- res
 	}()
-	testwait.Until(t, "two calls running and one waiting", func() bool { return fake.arrivedNow() == 3 })
+	testwait.Until(t, "two calls running and one waiting", func() bool { return fake.held.Now() == 3 })
 	close(stop)
-	testwait.Until(t, "the waiting call withdrawn", func() bool { return fake.arrivedNow() == 2 })
+	testwait.Until(t, "the waiting call withdrawn", func() bool { return fake.held.Now() == 2 })
 	close(release)
 	res := <-done
 	if res.Done != 2 || res.Skipped != 6 || !res.Interrupted {
@@ -115,7 +109,7 @@ func TestQuotaWithdrawsQueuedCalls(t *testing.T) {
 		res, _ := p.Apply(context.Background(), pl, ApplyOptions{Parallelism: 2})
 		done <- res
 	}()
-	testwait.Until(t, "two calls running and one waiting", func() bool { return fake.arrivedNow() == 3 })
+	testwait.Until(t, "two calls running and one waiting", func() bool { return fake.held.Now() == 3 })
 	close(gate)
 	res := <-done
 	calls := fake.callCount()

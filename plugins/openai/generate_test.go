@@ -17,6 +17,7 @@ import (
 
 	"github.com/easelhq/easel/internal/fakeapi"
 	"github.com/easelhq/easel/internal/imagefmt"
+	"github.com/easelhq/easel/internal/testcount"
 	"github.com/easelhq/easel/internal/vendorapi"
 	"github.com/easelhq/easel/plugins/sdk"
 	"github.com/google/go-cmp/cmp"
@@ -352,8 +353,7 @@ func TestKeyNeverInErrors(t *testing.T) {
 }
 
 func TestMaxConcurrency(t *testing.T) {
-	var mu sync.Mutex
-	inFlight, peak := 0, 0
+	var inFlight testcount.Gauge
 	h := newHarness(t, fakeapi.Config{Latency: 20 * time.Millisecond}, "max_concurrency", 2)
 	hc := h.p.client.HTTP
 	orig := hc.Transport
@@ -361,11 +361,8 @@ func TestMaxConcurrency(t *testing.T) {
 		t.Skip("no transport to wrap")
 	}
 	hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		mu.Lock()
-		inFlight++
-		peak = max(peak, inFlight)
-		mu.Unlock()
-		defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
+		inFlight.Enter()
+		defer inFlight.Leave()
 		return orig.RoundTrip(r)
 	})
 	var wg sync.WaitGroup
@@ -377,7 +374,7 @@ func TestMaxConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if peak > 2 {
+	if peak := inFlight.Peak(); peak > 2 {
 		t.Errorf("%d requests in flight at once, want at most 2", peak)
 	}
 }

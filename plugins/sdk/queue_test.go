@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/easelhq/easel/internal/testcount"
 	"github.com/easelhq/easel/internal/testwait"
 	pb "github.com/easelhq/easel/plugins/proto"
 )
@@ -53,8 +54,7 @@ func (s *server) waiting() int {
 type blockingProvider struct {
 	mu      sync.Mutex
 	order   []string
-	running int
-	peak    int
+	running testcount.Gauge
 	release chan struct{}
 	img     []byte
 }
@@ -62,14 +62,9 @@ type blockingProvider struct {
 func (b *blockingProvider) generate(ctx context.Context, r *Request) (*Response, error) {
 	b.mu.Lock()
 	b.order = append(b.order, r.Address)
-	b.running++
-	b.peak = max(b.peak, b.running)
 	b.mu.Unlock()
-	defer func() {
-		b.mu.Lock()
-		b.running--
-		b.mu.Unlock()
-	}()
+	b.running.Enter()
+	defer b.running.Leave()
 	select {
 	case <-b.release:
 	case <-ctx.Done():
@@ -116,8 +111,8 @@ func TestQueuedCallsRunInOrderWithinSlots(t *testing.T) {
 	if got := bp.reached(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("calls reached the provider in the order %v, want %v", got, want)
 	}
-	if bp.peak != 2 {
-		t.Errorf("%d calls ran at once with 2 slots", bp.peak)
+	if peak := bp.running.Peak(); peak != 2 {
+		t.Errorf("%d calls ran at once with 2 slots", peak)
 	}
 }
 
