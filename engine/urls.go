@@ -112,7 +112,7 @@ func (p *Project) download(ctx context.Context, url string) (fetchedURL, error) 
 	img, err := sink.image()
 	if err != nil {
 		w.abort()
-		return fetchedURL{}, fmt.Errorf("fetching %s: the file is not a PNG, JPEG or WebP image (%v)", fetch.Redact(url), err)
+		return fetchedURL{}, fmt.Errorf("fetching %s: the file is not a PNG, JPEG, WebP, GIF or SVG image (%v)", fetch.Redact(url), err)
 	}
 	if err := w.commit(img.sum, false); err != nil {
 		return fetchedURL{}, err

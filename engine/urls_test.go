@@ -272,7 +272,7 @@ func TestRefreshFailureIsADiagnosticOnTheReference(t *testing.T) {
 		t.Fatal("a refresh of a URL that is not an image planned without error")
 	}
 	d := diags[0]
-	if d.Subject == nil || d.Subject.Start.Line != 5 || !strings.Contains(d.Detail, "not a PNG, JPEG or WebP image") {
+	if d.Subject == nil || d.Subject.Start.Line != 5 || !strings.Contains(d.Detail, "not a PNG, JPEG, WebP, GIF or SVG image") {
 		t.Errorf("diagnostic %q at %v; want the reference's line 5 and the reason", d.Detail, d.Subject)
 	}
 	if strings.Contains(d.Detail, "sig=abc") {

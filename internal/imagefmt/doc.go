@@ -1,7 +1,9 @@
 // Package imagefmt owns easel's knowledge of image file formats: which
-// formats exist (PNG, JPEG and WebP), their extensions and media types, how
-// to encode and decode them, and how to check an image's format and
-// dimensions from its header alone. The engine uses Sniff to check every
+// formats exist (PNG, JPEG, WebP, GIF and SVG), their extensions and media
+// types, how to encode and decode them, and how to check an image's format
+// and dimensions from its header alone. Encode writes PNG, JPEG and WebP;
+// Decode reads those and GIF; an SVG is only checked as XML (CheckSVG),
+// never rasterized. The engine uses Sniff to check every
 // image a provider returns before writing it; built-in providers use Encode
 // and Decode.
 //

@@ -5,12 +5,22 @@ import (
 	"strings"
 )
 
-// The formats easel reads and writes.
+// The formats easel reads and writes. PNG, JPEG, WebP and GIF are raster
+// images it can decode; SVG is a vector format it checks as XML but never
+// decodes or converts, so it is written only as a provider returns it.
 const (
 	PNG  = "png"
 	JPEG = "jpeg"
 	WebP = "webp"
+	GIF  = "gif"
+	SVG  = "svg"
 )
+
+// Encodable reports whether Encode writes format, so that easel can
+// convert an image to it (PNG, JPEG and WebP).
+func Encodable(format string) bool {
+	return format == PNG || format == JPEG || format == WebP
+}
 
 // DefaultQuality is the JPEG and WebP quality Encode uses when given 0.
 const DefaultQuality = 90
@@ -20,7 +30,7 @@ const DefaultQuality = 90
 const MaxPixels = 8192 * 8192
 
 // FormatFromPath returns the format a path's extension names (.png, .jpg,
-// .jpeg, .webp; any case), and false for any other extension.
+// .jpeg, .webp, .gif, .svg; any case), and false for any other extension.
 func FormatFromPath(path string) (string, bool) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".png":
@@ -29,12 +39,16 @@ func FormatFromPath(path string) (string, bool) {
 		return JPEG, true
 	case ".webp":
 		return WebP, true
+	case ".gif":
+		return GIF, true
+	case ".svg":
+		return SVG, true
 	}
 	return "", false
 }
 
 // MediaType returns the media type of a format ("image/png", "image/jpeg",
-// "image/webp"), or "" for an unknown format.
+// "image/webp", "image/gif", "image/svg+xml"), or "" for an unknown format.
 func MediaType(format string) string {
 	switch format {
 	case PNG:
@@ -43,6 +57,10 @@ func MediaType(format string) string {
 		return "image/jpeg"
 	case WebP:
 		return "image/webp"
+	case GIF:
+		return "image/gif"
+	case SVG:
+		return "image/svg+xml"
 	}
 	return ""
 }

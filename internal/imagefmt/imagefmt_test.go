@@ -42,7 +42,9 @@ func TestFormatFromPath(t *testing.T) {
 		{"b.JPEG", JPEG, true},
 		{"c.webp", WebP, true},
 		{"c.WebP", WebP, true},
-		{"d.gif", "", false},
+		{"d.gif", GIF, true},
+		{"e.SVG", SVG, true},
+		{"f.tiff", "", false},
 		{"png", "", false},
 		{"dir.png/file", "", false},
 	}
@@ -58,10 +60,10 @@ func TestFormatFromPath(t *testing.T) {
 
 func TestMediaType(t *testing.T) {
 	got := map[string]string{}
-	for _, f := range []string{PNG, JPEG, WebP, "gif"} {
+	for _, f := range []string{PNG, JPEG, WebP, GIF, SVG, "tiff"} {
 		got[f] = MediaType(f)
 	}
-	want := map[string]string{PNG: "image/png", JPEG: "image/jpeg", WebP: "image/webp", "gif": ""}
+	want := map[string]string{PNG: "image/png", JPEG: "image/jpeg", WebP: "image/webp", GIF: "image/gif", SVG: "image/svg+xml", "tiff": ""}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("MediaType (-want +got):\n%s", diff)
 	}

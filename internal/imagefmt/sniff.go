@@ -9,8 +9,8 @@ import (
 	"io"
 )
 
-// ErrUnknownFormat is returned (wrapped) for data that is not PNG, JPEG or WebP.
-var ErrUnknownFormat = errors.New("not a PNG, JPEG or WebP image")
+// ErrUnknownFormat is returned (wrapped) for data in none of the formats.
+var ErrUnknownFormat = errors.New("not a PNG, JPEG, WebP, GIF or SVG image")
 
 // ErrTruncated is returned (wrapped) when the data ends inside the header.
 var ErrTruncated = errors.New("image header is truncated")
@@ -18,10 +18,11 @@ var ErrTruncated = errors.New("image header is truncated")
 var (
 	pngMagic  = []byte("\x89PNG\r\n\x1a\n")
 	jpegMagic = []byte{0xff, 0xd8}
+	gifMagic  = []byte("GIF8")
 )
 
 // maxMagic is how many bytes Sniff reads to tell the formats apart.
-const maxMagic = 12
+const maxMagic = 16
 
 // Sniff reads only an image's header from r and returns its format, told by
 // magic bytes, and its dimensions as viewers show it: a JPEG whose EXIF
@@ -73,8 +74,12 @@ func sniff(r io.Reader) (header, error) {
 		width, height, err = sniffPNG(rest)
 	case JPEG:
 		width, height, o, err = sniffJPEG(rest)
-	default:
+	case WebP:
 		width, height, err = sniffWebP(rest)
+	case GIF:
+		width, height, err = sniffGIF(rest)
+	case SVG:
+		width, height, err = sniffSVG(rest)
 	}
 	if err != nil {
 		return header{}, fmt.Errorf("sniffing %s: %w", format, err)
@@ -93,6 +98,10 @@ func magic(head []byte) (string, error) {
 		return JPEG, nil
 	case isWebPPrefix(head):
 		return WebP, nil
+	case len(head) > 0 && bytes.HasPrefix(gifMagic, head[:min(len(head), len(gifMagic))]):
+		return GIF, nil
+	case looksLikeSVG(head):
+		return SVG, nil
 	}
 	return "", fmt.Errorf("%w (%s)", ErrUnknownFormat, describe(head))
 }
@@ -101,7 +110,7 @@ func isWebPPrefix(head []byte) bool {
 	if len(head) == 0 || !bytes.HasPrefix([]byte("RIFF"), head[:min(len(head), 4)]) {
 		return false
 	}
-	return len(head) <= 8 || bytes.HasPrefix([]byte("WEBP"), head[8:])
+	return len(head) <= 8 || bytes.HasPrefix([]byte("WEBP"), head[8:min(len(head), 12)])
 }
 
 // describe says what unknown data looks like, so an HTML or JSON error body
@@ -111,8 +120,6 @@ func describe(head []byte) string {
 	switch {
 	case len(trimmed) > 0 && (trimmed[0] == '<' || trimmed[0] == '{' || trimmed[0] == '['):
 		return fmt.Sprintf("starts with %q: text, perhaps an HTML or JSON error body", trimmed)
-	case bytes.HasPrefix(head, []byte("GIF8")):
-		return "it is a GIF"
 	}
 	return fmt.Sprintf("starts with % x", head)
 }

@@ -34,10 +34,12 @@ type Image struct {
 // MediaType is the image's media type ("image/png").
 func (i Image) MediaType() string { return imagefmt.MediaType(i.Format) }
 
-// CheckImage checks that data is a complete PNG, JPEG or WebP file as want
-// describes: the format and dimensions from its header, and its end (PNG
-// IEND, JPEG EOI, WebP RIFF length), so that garbage and truncated bodies
-// are errors, never images.
+// CheckImage checks that data is a complete PNG, JPEG, WebP, GIF or SVG
+// file as want describes: the format and dimensions from its header, and
+// its end (PNG IEND, JPEG EOI, WebP RIFF length, GIF trailer; an SVG is
+// read whole as XML), so that garbage and truncated bodies are errors,
+// never images. An SVG's dimensions are not checked: a vector image's
+// stated size, when it has one, is only nominal.
 func CheckImage(data []byte, want Want) (Image, error) {
 	format, w, h, err := imagefmt.Sniff(bytes.NewReader(data))
 	if err != nil {
@@ -51,6 +53,7 @@ func CheckImage(data []byte, want Want) (Image, error) {
 	switch {
 	case len(want.Formats) > 0 && !slices.Contains(want.Formats, format):
 		return img, fmt.Errorf("it is %s, not the %s asked for", format, strings.Join(want.Formats, " or "))
+	case format == imagefmt.SVG:
 	case int64(w)*int64(h) > limit:
 		return img, fmt.Errorf("it is %dx%d, more than %d pixels", w, h, limit)
 	case want.Width > 0 && w != want.Width, want.Height > 0 && h != want.Height:
@@ -76,8 +79,8 @@ func ratioNear(w, h int, ratio string) bool {
 }
 
 // complete checks a file's end, which Sniff does not read: PNG ends with
-// IEND, JPEG with EOI (padding aside), and a WebP is as long as its RIFF
-// header says.
+// IEND, JPEG with EOI (padding aside), GIF with its trailer, a WebP is as
+// long as its RIFF header says, and an SVG is well-formed to its end.
 func complete(format string, data []byte) error {
 	ok := false
 	switch format {
@@ -87,6 +90,10 @@ func complete(format string, data []byte) error {
 		ok = bytes.HasSuffix(bytes.TrimRight(data, "\x00\r\n"), []byte{0xff, 0xd9})
 	case imagefmt.WebP:
 		ok = len(data) >= 8 && int64(binary.LittleEndian.Uint32(data[4:8]))+8 <= int64(len(data))
+	case imagefmt.GIF:
+		ok = bytes.HasSuffix(data, []byte{0x3b})
+	case imagefmt.SVG:
+		return imagefmt.CheckSVG(data)
 	}
 	if !ok {
 		return fmt.Errorf("the %s file is truncated", format)

@@ -12,6 +12,8 @@ func TestCheckImage(t *testing.T) {
 	png := encodeImage(t, "png", 64, 48)
 	jpeg := encodeImage(t, "jpeg", 64, 48)
 	webp := encodeImage(t, "webp", 64, 48)
+	gif := encodeImage(t, "gif", 64, 48)
+	svg := encodeImage(t, "svg", 64, 48)
 	tests := []struct {
 		name    string
 		data    []byte
@@ -22,6 +24,9 @@ func TestCheckImage(t *testing.T) {
 		{name: "jpeg, any size", data: jpeg, want: Want{Formats: []string{"jpeg", "png"}}},
 		{name: "jpeg with trailing padding", data: append(append([]byte{}, jpeg...), 0, 0, '\n'), want: Want{}},
 		{name: "webp", data: webp, want: Want{Width: 64, Height: 48}},
+		{name: "gif", data: gif, want: Want{Formats: []string{"gif"}, Width: 64, Height: 48}},
+		{name: "svg", data: svg, want: Want{Formats: []string{"svg"}}},
+		{name: "gif asked, png returned", data: png, want: Want{Formats: []string{"gif"}}, wantErr: "it is png, not the gif asked for"},
 		{name: "wrong format", data: jpeg, want: Want{Formats: []string{"png"}}, wantErr: "it is jpeg, not the png asked for"},
 		{name: "wrong size", data: png, want: Want{Width: 64, Height: 64}, wantErr: "it is 64x48, not the 64x64 asked for"},
 		{name: "aspect ratio", data: png, want: Want{AspectRatio: "4:3"}},
@@ -30,7 +35,9 @@ func TestCheckImage(t *testing.T) {
 		{name: "truncated png", data: png[:len(png)/2], wantErr: "truncated"},
 		{name: "truncated jpeg", data: jpeg[:len(jpeg)-10], wantErr: "truncated"},
 		{name: "truncated webp", data: webp[:len(webp)-4], wantErr: "truncated"},
-		{name: "html", data: []byte("<html><body>502 Bad Gateway</body></html>"), wantErr: "not a PNG, JPEG or WebP"},
+		{name: "truncated gif", data: gif[:len(gif)-1], wantErr: "truncated"},
+		{name: "truncated svg", data: svg[:len(svg)-12], wantErr: "truncated"},
+		{name: "html", data: []byte("<html><body>502 Bad Gateway</body></html>"), wantErr: "not a PNG, JPEG, WebP, GIF or SVG"},
 		{name: "empty", data: nil, wantErr: "empty"},
 	}
 	for _, tt := range tests {
@@ -45,6 +52,21 @@ func TestCheckImage(t *testing.T) {
 				t.Errorf("CheckImage = %s %dx%d", img.Format, img.Width, img.Height)
 			}
 		})
+	}
+}
+
+// A vector image's stated size is nominal: an SVG is not refused for it.
+func TestCheckImageSVGSizeIsNominal(t *testing.T) {
+	svg := strings.Replace(string(encodeImage(t, "svg", 64, 48)), `width="64" height="48"`, `width="100%" height="100%"`, 1)
+	img, err := CheckImage([]byte(svg), Want{Formats: []string{"svg"}, Width: 1024, Height: 1024})
+	if err != nil || img.Format != "svg" || img.MediaType() != "image/svg+xml" {
+		t.Fatalf("CheckImage = %+v, %v", img, err)
+	}
+	if img.Width != 64 || img.Height != 48 {
+		t.Errorf("CheckImage sized it %dx%d, want its viewBox's 64x48", img.Width, img.Height)
+	}
+	if err := Verify(img); err != nil {
+		t.Errorf("Verify: %v", err)
 	}
 }
 

@@ -13,6 +13,9 @@ import (
 // provider calls it on an image it hands back as it came; Convert decodes
 // anyway.
 func Verify(img Image) error {
+	if img.Format == imagefmt.SVG {
+		return imagefmt.CheckSVG(img.Data)
+	}
 	m, format, err := imagefmt.Decode(bytes.NewReader(img.Data))
 	if err != nil {
 		return err

@@ -134,7 +134,7 @@ func TestGenerateFailures(t *testing.T) {
 		{name: "a broken image is billed, retried and counted", cfg: fakeapi.OakgenConfig{Garbage: fakeapi.Fault{First: 1}, GarbageKind: fakeapi.GarbageWrongSize},
 			req: newRequest(t, "prompt", "otter"), wantBilled: 1, wantRequests: 2, wantSleeps: []time.Duration{time.Second}},
 		{name: "garbage twice is an error, never an image", cfg: fakeapi.OakgenConfig{Garbage: fakeapi.Fault{First: 2}, GarbageKind: fakeapi.GarbageNotImage, Response: fakeapi.OakgenBase64},
-			req: newRequest(t, "prompt", "otter"), wantKind: sdk.ErrFailed, wantMsg: "Oakgen returned an unusable image: sniffing image: not a PNG, JPEG or WebP image",
+			req: newRequest(t, "prompt", "otter"), wantKind: sdk.ErrFailed, wantMsg: "Oakgen returned an unusable image: sniffing image: not a PNG, JPEG, WebP, GIF or SVG image",
 			wantMayBill: true, wantRequests: 2, wantSleeps: []time.Duration{time.Second}},
 		{name: "out of credits", cfg: fakeapi.OakgenConfig{OutOfCredits: true}, req: newRequest(t, "prompt", "otter"),
 			wantKind: sdk.ErrQuota, wantMsg: "the Oakgen account is out of credits: HTTP 402 insufficient_credits: Not enough credits", wantRequests: 1},

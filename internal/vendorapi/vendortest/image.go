@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"image"
 	"image/color"
+	"image/gif"
 	"io"
 	"testing"
 
@@ -13,10 +15,19 @@ import (
 	"github.com/easelhq/easel/plugins/sdk"
 )
 
-// Image is a real, opaque w x h image in format ("png", "jpeg", "webp"):
-// a gradient, so that its pixels differ and a damaged file shows.
+// Image is a real, opaque w x h image in format ("png", "jpeg", "webp",
+// "gif"): a gradient, so that its pixels differ and a damaged file shows.
+// An "svg" is a w x h document of a gradient-filled rectangle.
 func Image(t testing.TB, format string, w, h int) []byte {
 	t.Helper()
+	if format == imagefmt.SVG {
+		return fmt.Appendf(nil, `<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">
+  <defs><linearGradient id="g"><stop offset="0" stop-color="#00c8c8"/><stop offset="1" stop-color="#c8c8ff"/></linearGradient></defs>
+  <rect width="%d" height="%d" fill="url(#g)"/>
+</svg>
+`, w, h, w, h, w, h)
+	}
 	m := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
 		for x := range w {
@@ -24,7 +35,13 @@ func Image(t testing.TB, format string, w, h int) []byte {
 		}
 	}
 	var buf bytes.Buffer
-	if err := imagefmt.Encode(&buf, m, format, 0); err != nil {
+	var err error
+	if format == imagefmt.GIF {
+		err = gif.Encode(&buf, m, nil)
+	} else {
+		err = imagefmt.Encode(&buf, m, format, 0)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
