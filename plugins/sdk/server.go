@@ -24,6 +24,9 @@ type server struct {
 	values pb.Codec
 	// queue holds the Generate calls that wait for a slot.
 	queue callQueue
+	// made lists the formats only some models make (GIF, SVG) that one of
+	// the provider's does (unmadeFormat).
+	made func() []string
 
 	mu   sync.Mutex
 	stop context.CancelFunc // cancels the calls in flight; Stop replaces it
@@ -32,6 +35,7 @@ type server struct {
 
 func newServer(p Provider, logger hclog.Logger, tempDir string) *server {
 	s := &server{p: p, logger: logger, tempDir: tempDir}
+	s.made = sync.OnceValue(func() []string { return madeFormats(p) })
 	s.live, s.stop = context.WithCancel(context.Background())
 	return s
 }
@@ -141,6 +145,14 @@ func (s *server) ValidateImages(rpc context.Context, req *pb.ValidateImages_Requ
 			return nil, status.Error(codes.InvalidArgument, err.Error())
 		}
 		var res pb.ValidateImages_Result
+		if d := s.unmadeFormat(r); d != nil {
+			res.Diagnostics = diagsToProto(d)
+			if req.Estimate {
+				res.Estimate = estimateToProto(Estimate{})
+			}
+			resp.Results = append(resp.Results, &res)
+			continue
+		}
 		if v != nil {
 			res.Diagnostics = diagsToProto(v.ValidateImage(ctx, r))
 		}
