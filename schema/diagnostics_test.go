@@ -152,7 +152,7 @@ image "b" { output = "hero.png" }`},
 		{
 			name: "absolute output and bad extension",
 			files: map[string]string{"main.easel.hcl": `image "a" { output = "/tmp/a.png" }
-image "b" { output = "b.gif" }
+image "b" { output = "b.bmp" }
 image "c" { output = "out/../../c.png" }`},
 			want: []wantDiag{
 				{"main.easel.hcl", 1, `is an absolute path`},

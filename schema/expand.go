@@ -228,10 +228,11 @@ func instanceList(insts []*instance) cty.Value {
 }
 
 // outputFormats maps an output extension to the format it names.
-var outputFormats = map[string]string{".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}
+var outputFormats = map[string]string{".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp", ".gif": "gif", ".svg": "svg"}
 
-// OutputFormat returns "png", "jpeg" or "webp" for an output path, or ""
-// when its extension is not one easel writes.
+// OutputFormat returns "png", "jpeg", "webp", "gif" or "svg" for an output
+// path, or "" when its extension is not one easel writes. Whether an
+// image's provider and model make GIF or SVG is the provider's to say.
 func OutputFormat(p string) string {
 	return outputFormats[strings.ToLower(path.Ext(p))]
 }
@@ -285,7 +286,7 @@ func checkOutputFormat(p string, rng hcl.Range) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Unsupported output format",
-		Detail: fmt.Sprintf("%q has the extension %q; easel writes .png, .jpg (or .jpeg) and .webp files. Use for example %q.",
+		Detail: fmt.Sprintf("%q has the extension %q; easel writes .png, .jpg (or .jpeg), .webp, .gif and .svg files (GIF and SVG only from models that make them). Use for example %q.",
 			p, ext, strings.TrimSuffix(p, ext)+".png"),
 		Subject: rng.Ptr(),
 	}

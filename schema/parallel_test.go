@@ -29,7 +29,7 @@ func TestEvaluateManyImages(t *testing.T) {
 	for i := range n {
 		ext, ref, prompt := "png", "brand/ref.png", fmt.Sprintf("%q", fmt.Sprint(i))
 		if i%97 == 13 {
-			ext = "gif"
+			ext = "bmp"
 			pass1 = append(pass1, diagAt{"Unsupported output format", line + 2})
 		}
 		if i%89 == 5 {

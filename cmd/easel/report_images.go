@@ -97,7 +97,9 @@ func (im *imager) linked(path, caption string) reportImage {
 }
 
 // embed returns an image file as a data: URI, scaled down so that its
-// longest side is at most thumbSide; small images keep their bytes.
+// longest side is at most thumbSide; small images keep their bytes, and
+// so does an SVG, which scales as it is (an <img> runs none of its
+// scripts).
 func embed(path string) (template.URL, int, int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -107,7 +109,7 @@ func embed(path string) (template.URL, int, int, error) {
 	if err != nil {
 		return "", 0, 0, err
 	}
-	if max(w, h) > thumbSide {
+	if format != imagefmt.SVG && max(w, h) > thumbSide {
 		img, _, err := imagefmt.Decode(bytes.NewReader(data))
 		if err != nil {
 			return "", 0, 0, err

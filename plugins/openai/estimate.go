@@ -17,6 +17,8 @@ func (p *Provider) EstimateCost(_ context.Context, req *sdk.Request) sdk.Estimat
 	switch {
 	case s.model == nil:
 		return sdk.Estimate{Detail: fmt.Sprintf("unknown model %q: no price known", s.modelID)}
+	case s.format == "svg":
+		return sdk.Estimate{Detail: fmt.Sprintf("%s bills SVG output through a writing model too, at a price not published per image: unknown before the call", s.model.ID)}
 	case s.model.PerImage != nil:
 		return perImageEstimate(s)
 	}

@@ -41,6 +41,7 @@ func TestEstimateCost(t *testing.T) {
 		{"dall-e-2 default quality", newRequest(t, "prompt", otter, "model", "dall-e-2", "size", "512x512"), 0.018, "standard"},
 		{"unknown model", newRequest(t, "prompt", otter, "model", "sd-cpp-local"), math.NaN(), "unknown model"},
 		{"unknown quality", newRequest(t, "prompt", otter, "quality", "ultra"), math.NaN(), "no output-token figure"},
+		{"svg bills a writing model", newRequest(t, "prompt", otter, "model", "gpt-image-2.6-flare", "quality", "low", "output", "a.svg"), math.NaN(), "writing model"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

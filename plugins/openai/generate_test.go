@@ -158,6 +158,47 @@ func TestTransparentWebP(t *testing.T) {
 	}
 }
 
+// gpt-image-2.6 makes GIF and SVG: output_format is sent as the output's
+// extension says, and the answer is checked as that format, whole.
+func TestGIFAndSVGOnGPTImage26(t *testing.T) {
+	h := newHarness(t, fakeapi.Config{})
+	for _, tt := range []struct{ output, mediaType string }{
+		{"assets/badge.gif", "image/gif"},
+		{"assets/logo.svg", "image/svg+xml"},
+	} {
+		req := newRequest(t, "prompt", "A flat otter logo", "model", "gpt-image-2.6-flare", "output", tt.output, "size", "1024x1024", "quality", "low")
+		resp, data, err := h.generate(t, req)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.output, err)
+		}
+		format, w, hgt, err := imagefmt.Sniff(bytes.NewReader(data))
+		if err != nil || resp.MediaType != tt.mediaType || imagefmt.MediaType(format) != tt.mediaType {
+			t.Fatalf("%s: got %s (%s), %v", tt.output, resp.MediaType, format, err)
+		}
+		if format == imagefmt.GIF && (w != 1024 || hgt != 1024) {
+			t.Errorf("%s: %dx%d, want 1024x1024", tt.output, w, hgt)
+		}
+		if format == imagefmt.SVG {
+			if err := imagefmt.CheckSVG(data); err != nil {
+				t.Errorf("%s: %v", tt.output, err)
+			}
+		}
+		got := h.fake.Received()
+		if p := got[len(got)-1].Params; p["output_format"] != format {
+			t.Errorf("%s: sent output_format %q", tt.output, p["output_format"])
+		}
+	}
+}
+
+// An SVG answer that breaks off is refused like any truncated image.
+func TestTruncatedSVGIsNeverAnImage(t *testing.T) {
+	h := newHarness(t, fakeapi.Config{Garbage: fakeapi.Fault{First: 10}, GarbageKind: fakeapi.GarbageTruncated})
+	req := newRequest(t, "prompt", "A flat otter logo", "model", "gpt-image-2.6-flare", "output", "assets/logo.svg", "size", "1024x1024", "quality", "low")
+	if _, _, err := h.generate(t, req); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Fatalf("generate = %v, want a truncated-image error", err)
+	}
+}
+
 func TestModerationRefusal(t *testing.T) {
 	h := newHarness(t, fakeapi.Config{ModerationWord: "weapon", ModerationCategories: []string{"violence", "weapons"}})
 	_, _, err := h.generate(t, newRequest(t, "prompt", "An otter holding a weapon"))

@@ -78,7 +78,7 @@ func imageAttrs() []sdk.Attribute {
 		size,
 		str("quality", "low, medium, high or auto (gpt-image-2.5 and later add xhigh and max; dall-e-3: standard or hd). Unset means auto, priced at the model's dearest quality."),
 		str("background", "transparent, opaque or auto; transparent needs png or webp output."),
-		str("output_format", "png, jpeg or webp; must match the output file's extension, which it defaults to."),
+		str("output_format", "png, jpeg or webp (gif and svg too on gpt-image-2.6); must match the output file's extension, which it defaults to."),
 		{Name: "output_compression", Type: cty.Number, Description: "Compression level 0-100 of jpeg or webp output."},
 		str("moderation", "Content moderation level: low or auto."),
 		str("input_fidelity", "How closely to keep the references' features: high or low (not on gpt-image-1-mini). Needs references."),

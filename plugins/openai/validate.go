@@ -148,9 +148,9 @@ func (s *spec) checkFormat(req *sdk.Request) sdk.Diagnostics {
 	case set && s.model != nil && !s.model.OutputFormat:
 		diags = append(diags, sdk.Errorf("output_format", fmt.Sprintf("output_format is not supported by %s", s.model.ID),
 			"%s always returns PNG. Remove output_format.", s.model.ID))
-	case set && !slices.Contains([]string{"png", "jpeg", "webp"}, s.format): // what easel writes
+	case set && !slices.Contains([]string{"png", "jpeg", "webp", "gif", "svg"}, s.format): // what easel writes
 		diags = append(diags, sdk.Errorf("output_format", "Unsupported output_format",
-			"easel writes png, jpeg or webp files, not %q.", s.format))
+			"easel writes png, jpeg, webp, gif or svg files, not %q.", s.format))
 	case set && req.Format != "" && s.format != req.Format:
 		diags = append(diags, sdk.Errorf("output_format", "output_format does not match the output file",
 			"output_format is %s but the output file is %s. Remove output_format (it follows the output file's extension) or change the output path.", s.format, req.Format))

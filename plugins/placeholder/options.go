@@ -81,6 +81,10 @@ func (o *options) parseSize(req *sdk.Request) sdk.Diagnostics {
 }
 
 func (o *options) parseFormat(req *sdk.Request) sdk.Diagnostics {
+	if req.Format != "" && !imagefmt.Encodable(req.Format) {
+		return sdk.Diagnostics{sdk.Errorf("output", "Unsupported output format",
+			"The output path %q is a %s file, which the placeholder provider does not write: end it in .png, .jpg or .webp.", req.OutputPath, strings.ToUpper(req.Format))}
+	}
 	v, ok := known(req, "format")
 	if !ok {
 		return o.defaultFormat()
@@ -89,7 +93,7 @@ func (o *options) parseFormat(req *sdk.Request) sdk.Diagnostics {
 	if f == "jpg" {
 		f = imagefmt.JPEG
 	}
-	if imagefmt.MediaType(f) == "" {
+	if !imagefmt.Encodable(f) {
 		return sdk.Diagnostics{sdk.Errorf("format", "Unsupported format",
 			"Format %q is not one the placeholder provider writes: use \"png\", \"jpeg\" or \"webp\", or leave format unset to follow the output path's extension.", v.AsString())}
 	}
@@ -102,7 +106,7 @@ func (o *options) defaultFormat() sdk.Diagnostics {
 	if o.format == "" {
 		o.format = imagefmt.PNG
 	}
-	if imagefmt.MediaType(o.format) == "" {
+	if !imagefmt.Encodable(o.format) {
 		return sdk.Diagnostics{sdk.Errorf("format", "Unsupported output format",
 			"The output path asks for %q, which the placeholder provider does not write: end the output path in .png, .jpg or .webp, or set format.", o.format)}
 	}

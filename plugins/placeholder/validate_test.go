@@ -2,6 +2,7 @@ package placeholder
 
 import (
 	"context"
+	"path"
 	"strings"
 	"testing"
 
@@ -10,12 +11,15 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
+// diag is what a test compares of a diagnostic.
+type diag struct {
+	Severity  sdk.Severity
+	Attribute string
+}
+
+func errOn(attr string) []diag { return []diag{{sdk.SeverityError, attr}} }
+
 func TestValidateImage(t *testing.T) {
-	type diag struct {
-		Severity  sdk.Severity
-		Attribute string
-	}
-	errOn := func(attr string) []diag { return []diag{{sdk.SeverityError, attr}} }
 	tests := []struct {
 		name  string
 		attrs map[string]cty.Value
@@ -47,17 +51,37 @@ func TestValidateImage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			diags := New().(sdk.Validator).ValidateImage(context.Background(), newRequest(tt.attrs))
-			var got []diag
-			for _, d := range diags {
-				got = append(got, diag{d.Severity, d.Attribute})
-				if d.Summary == "" || !strings.HasSuffix(d.Detail, ".") {
-					t.Errorf("diagnostic %+v needs a summary and a detail sentence that says what to do", d)
-				}
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("diagnostics (-want +got):\n%s\n%+v", diff, diags)
+			check(t, diags, tt.want)
+		})
+	}
+	// easel accepts .gif and .svg outputs for the models that make them;
+	// the placeholder provider writes neither.
+	for _, output := range []string{"assets/hero.gif", "assets/hero.svg"} {
+		t.Run(output, func(t *testing.T) {
+			req := newRequest(attrs("size", "64x64"))
+			req.OutputPath, req.Format = output, strings.TrimPrefix(path.Ext(output), ".")
+			diags := New().(sdk.Validator).ValidateImage(context.Background(), req)
+			check(t, diags, errOn("output"))
+			if len(diags) == 1 && !strings.Contains(diags[0].Detail, ".png, .jpg or .webp") {
+				t.Errorf("the diagnostic does not say what to write instead: %s", diags[0].Detail)
 			}
 		})
+	}
+}
+
+// check compares diags with want, and asks each for a summary and a
+// detail sentence.
+func check(t *testing.T, diags sdk.Diagnostics, want []diag) {
+	t.Helper()
+	var got []diag
+	for _, d := range diags {
+		got = append(got, diag{d.Severity, d.Attribute})
+		if d.Summary == "" || !strings.HasSuffix(d.Detail, ".") {
+			t.Errorf("diagnostic %+v needs a summary and a detail sentence that says what to do", d)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s\n%+v", diff, diags)
 	}
 }
 

@@ -84,11 +84,11 @@ func (o *options) parseSource(req *sdk.Request) sdk.Diagnostics {
 // image transform reads, before anything is generated.
 func checkSourceFile(ref sdk.Reference) sdk.Diagnostics {
 	ext := path.Ext(ref.Name)
-	if _, ok := imagefmt.FormatFromPath(ref.Name); ok || ref.Kind != "file" || ext == "" {
+	if f, ok := imagefmt.FormatFromPath(ref.Name); (ok && f != imagefmt.SVG) || ref.Kind != "file" || ext == "" {
 		return nil
 	}
 	return sdk.Diagnostics{sdk.Errorf("source", "Unsupported source format",
-		"%s is a %s file; transform reads PNG, JPEG and WebP images. Convert it to one of those first.", ref.Name, ext)}
+		"%s is a %s file; transform reads PNG, JPEG, WebP and GIF images. Convert it to one of those first.", ref.Name, ext)}
 }
 
 func (o *options) parseResize(req *sdk.Request) sdk.Diagnostics {
@@ -249,7 +249,7 @@ func (o *options) parseFormat(req *sdk.Request) sdk.Diagnostics {
 		return o.defaultFormat(req)
 	}
 	f := normalFormat(v.AsString())
-	if imagefmt.MediaType(f) == "" {
+	if !imagefmt.Encodable(f) {
 		return sdk.Diagnostics{sdk.Errorf("format", "Unsupported format",
 			"Format %q is not one transform writes: use \"png\", \"jpeg\" or \"webp\", or leave format unset to follow the output path's extension.", v.AsString())}
 	}
@@ -270,9 +270,10 @@ func normalFormat(s string) string {
 }
 
 // defaultFormat follows the output path's extension, PNG when it has none.
-// (easel rejects other extensions before any provider sees them.)
+// easel rejects extensions it does not know before any provider sees
+// them; of those it knows, transform does not write GIF and SVG.
 func (o *options) defaultFormat(req *sdk.Request) sdk.Diagnostics {
-	if ext := path.Ext(req.OutputPath); o.format == "" && ext != "" {
+	if ext := path.Ext(req.OutputPath); (o.format == "" || !imagefmt.Encodable(o.format)) && ext != "" {
 		return sdk.Diagnostics{sdk.Errorf("output", "Unsupported output format",
 			"The output path ends in %q, which transform does not write: end it in .png, .jpg or .webp.", ext)}
 	}
