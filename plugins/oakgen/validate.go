@@ -162,10 +162,14 @@ func checkReference(i int, r sdk.Reference) *sdk.Diagnostic {
 	switch r.Kind {
 	case "url":
 		u, err := url.Parse(r.Name)
-		if err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil {
+		switch {
+		case err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil:
+			d = sdk.Errorf("references", "Oakgen needs an https URL", "%s is not an https:// URL that Oakgen can download.", name)
+		case r.MediaType != "" && !slices.Contains([]string{"image/png", "image/jpeg", "image/webp"}, r.MediaType):
+			d = sdk.Errorf("references", "Unsupported reference image type", "%s is %s; Oakgen takes PNG, JPEG or WebP.", name, r.MediaType)
+		default:
 			return nil
 		}
-		d = sdk.Errorf("references", "Oakgen needs an https URL", "%s is not an https:// URL that Oakgen can download.", name)
 	case "image":
 		d = sdk.Errorf("references", "Oakgen cannot take a generated image as a reference",
 			"%s is another image of this project. Oakgen downloads references from URLs and cannot receive a local image: publish the image at an https:// URL and reference that URL, or use a provider that uploads references (openai, bfl, gemini, stability).", name)
