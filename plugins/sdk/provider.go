@@ -82,8 +82,12 @@ type Model struct {
 	Sizes       []string // accepted sizes, or empty with SizeRule
 	SizeRule    string
 	Qualities   []string
-	Formats     []string
-	Price       string // one-line summary
+	// Formats lists the output formats the model makes ("png", "jpeg",
+	// "webp", "gif", "svg"). easel cannot convert an image to GIF or SVG:
+	// an output in either reaches a provider only when one of its models
+	// lists it, and the provider then checks the model of each image.
+	Formats []string
+	Price   string // one-line summary
 	// Status is "active", "deprecated" or "shutdown"; Date is YYYY-MM-DD.
 	Status      string
 	Date        string
