@@ -80,9 +80,14 @@ func (o *options) parseSource(req *sdk.Request) sdk.Diagnostics {
 	return checkSourceFile(req.References[0])
 }
 
-// checkSourceFile refuses a source file whose extension says it is not an
-// image transform reads, before anything is generated.
+// checkSourceFile refuses a source that is not an image transform reads,
+// before anything is generated: a file by its extension, any source by its
+// media type (an upstream image's comes from its output path).
 func checkSourceFile(ref sdk.Reference) sdk.Diagnostics {
+	if ref.MediaType == imagefmt.MediaType(imagefmt.SVG) {
+		return sdk.Diagnostics{sdk.Errorf("source", "Unsupported source format",
+			"%s is an SVG, a vector image that transform does not rasterize; transform reads PNG, JPEG, WebP and GIF images. Use a raster source.", ref.Name)}
+	}
 	ext := path.Ext(ref.Name)
 	if f, ok := imagefmt.FormatFromPath(ref.Name); (ok && f != imagefmt.SVG) || ref.Kind != "file" || ext == "" {
 		return nil

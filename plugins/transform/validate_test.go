@@ -38,6 +38,7 @@ func TestValidateImage(t *testing.T) {
 		{"source file not an image", "a.png", attrs(), []sdk.Reference{plannedFile("brand/logo.svg")}, errOn("source")},
 		{"source file JPEG", "a.png", attrs(), []sdk.Reference{plannedFile("brand/photo.JPG")}, nil},
 		{"source file GIF", "a.png", attrs(), []sdk.Reference{plannedFile("brand/anim.gif")}, nil},
+		{"source image an SVG", "a.png", attrs(), []sdk.Reference{sdk.NewReference("image", "image.logo", "", "image/svg+xml", 0, nil)}, errOn("source")},
 		{"source file without extension", "a.png", attrs(), []sdk.Reference{plannedFile("brand/photo")}, nil},
 		{"resize not WxH", "a.png", attrs("resize", "1500*500"), nil, errOn("resize")},
 		{"resize zero side", "a.png", attrs("resize", "0x500"), nil, errOn("resize")},
