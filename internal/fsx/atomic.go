@@ -3,6 +3,7 @@ package fsx
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,8 +47,8 @@ func DeferAtomic(path string, perm os.FileMode) *AtomicFile {
 }
 
 // Open creates the temp file of a DeferAtomic file now, and the target's
-// directories; it does nothing once the file exists. A failure is also
-// returned by the next Write or Commit.
+// directories when they are missing; it does nothing once the file exists.
+// A failure is also returned by the next Write or Commit.
 func (a *AtomicFile) Open() error {
 	if a.tmp != nil {
 		return nil
@@ -59,10 +60,16 @@ func (a *AtomicFile) Open() error {
 	if dir == "" {
 		dir = "."
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating directory for %s: %w", a.path, err)
+	// The directory is usually there (apply checks each output's once):
+	// create the file first, and the directories only if that fails.
+	pattern := "." + base + tempInfix + "*"
+	tmp, err := os.CreateTemp(dir, pattern)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("creating directory for %s: %w", a.path, err)
+		}
+		tmp, err = os.CreateTemp(dir, pattern)
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+tempInfix+"*")
 	if err != nil {
 		return fmt.Errorf("creating temp file for %s: %w", a.path, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -337,5 +338,28 @@ func TestWriteFileUnsyncedReplacesWithoutLeavingTemps(t *testing.T) {
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+// Open creates the file in its directory when that exists, and the
+// missing directories first otherwise.
+func TestOpenMakesMissingDirectories(t *testing.T) {
+	dir := t.TempDir()
+	a := DeferAtomic(filepath.Join(dir, "a", "b", "out.png"), 0o644)
+	if _, err := a.Write([]byte("png")); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "a", "b", "out.png")); err != nil || string(data) != "png" {
+		t.Fatalf("out.png = %q, %v", data, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blocked := DeferAtomic(filepath.Join(dir, "file", "sub", "out.png"), 0o644)
+	if err := blocked.Open(); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Fatalf("Open under a file = %v, want an error saying a parent is not a directory", err)
 	}
 }
