@@ -63,7 +63,7 @@ type Host struct {
 	starting  sync.WaitGroup
 	// known are the built-in schemas KnownSchema gave out, by provider
 	// name, which their processes must serve unchanged.
-	known map[string]*pb.Schema
+	known map[string]knownSchema
 }
 
 // SetPins replaces the checksums pinned for third-party providers. The

@@ -34,24 +34,36 @@ func (h *Host) KnownSchema(name string) (*plugins.Schema, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.known == nil {
-		h.known = map[string]*pb.Schema{}
+		h.known = map[string]knownSchema{}
 	}
-	h.known[name] = wire
+	h.known[name] = knownSchema{wire: wire, schema: s}
 	return s, true
 }
 
-// checkKnown fails when a provider serves a schema other than the one
-// KnownSchema gave out for it: the binary on disk is no longer the one
-// running (easel was replaced during the run), and what was evaluated
-// against the old schema cannot be trusted.
-func (h *Host) checkKnown(name string, served *pb.Schema) error {
+// knownSchema is a schema KnownSchema gave out: as the process would send
+// it, and decoded.
+type knownSchema struct {
+	wire   *pb.Schema
+	schema *plugins.Schema
+}
+
+// checkKnown compares the schema a provider serves with the one
+// KnownSchema gave out for it. When they are the same it returns the one
+// already decoded (nil when none was given out). It fails when they
+// differ: the binary on disk is no longer the one running (easel was
+// replaced during the run), and what was evaluated against the old schema
+// cannot be trusted.
+func (h *Host) checkKnown(name string, served *pb.Schema) (*plugins.Schema, error) {
 	h.mu.Lock()
-	want := h.known[name]
+	k, ok := h.known[name]
 	h.mu.Unlock()
-	if want == nil || proto.Equal(want, served) {
-		return nil
+	switch {
+	case !ok:
+		return nil, nil
+	case proto.Equal(k.wire, served):
+		return k.schema, nil
 	}
-	return errSchemaChanged
+	return nil, errSchemaChanged
 }
 
 var errSchemaChanged = errors.New("it serves a schema other than the one built into this easel binary; was easel replaced while it ran? Run the command again")

@@ -29,12 +29,24 @@ func TestKnownSchemaIsWhatTheProcessServes(t *testing.T) {
 		if !ok {
 			t.Fatalf("KnownSchema(%q): not known", name)
 		}
-		served, err := startProvider(t, h, name).GetSchema(testContext(t))
+		p := startProvider(t, h, name)
+		// What the process sends, decoded on its own.
+		resp, err := p.(*provider).rpc.GetSchema(testContext(t), &pb.GetSchema_Request{})
 		if err != nil {
 			t.Fatalf("%s: GetSchema: %v", name, err)
 		}
+		served, err := schemaFromProto(resp.Schema)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if diff := cmp.Diff(served, known, ctyCmp); diff != "" {
 			t.Errorf("%s: known schema differs from the served one (-served +known):\n%s", name, diff)
+		}
+		// GetSchema checks the served schema and hands back the one
+		// decoded already.
+		got, err := p.GetSchema(testContext(t))
+		if err != nil || got != known {
+			t.Errorf("%s: GetSchema = %p, %v; want the known schema %p", name, got, err, known)
 		}
 	}
 }

@@ -61,8 +61,12 @@ func (p *provider) GetSchema(ctx context.Context) (*plugins.Schema, error) {
 		return nil, p.callError(ctx, "getting schema", err)
 	}
 	if !p.reattached {
-		if err := p.host.checkKnown(p.name, resp.Schema); err != nil {
+		known, err := p.host.checkKnown(p.name, resp.Schema)
+		if err != nil {
 			return nil, fmt.Errorf("provider %q: %w", p.name, err)
+		}
+		if known != nil {
+			return known, nil // the same schema, decoded once
 		}
 	}
 	s, err := schemaFromProto(resp.Schema)
