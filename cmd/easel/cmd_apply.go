@@ -170,10 +170,14 @@ func (a *app) execute(ctx context.Context, s *session, plan *engine.Plan, f *app
 	defer a.intr.handle(nil)
 	b := budgetFor(f.maxCost, f.savedMaxCost, s.p.Config)
 	before := beforeApply(s.p, plan)
-	record := startApplyRecord(s.p.Dir(), s.p.Evaluated, plan, before)
+	record := startApplyRecord(s.p.Dir(), s.p.Evaluated, plan, before, f.parallelism)
+	onEvent := func(ev engine.Event) {
+		record.event(ev)
+		prog.event(ev)
+	}
 	setGC(applyGCPercent)
 	prog.begin()
-	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: prog.event, MaxCostUSD: b.USD, StopIdleProviders: true})
+	res, err := s.p.Apply(ctx, plan, engine.ApplyOptions{Parallelism: f.parallelism, Stop: stop, OnEvent: onEvent, MaxCostUSD: b.USD, StopIdleProviders: true})
 	prog.end()
 	// Nothing calls a provider after Apply: let the processes stop while
 	// the records are written.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/easelhq/easel/engine"
@@ -91,24 +92,33 @@ func plainString(obj cty.Value, name string) (string, bool) {
 // first calls are out, so that only the results are left to encode when
 // the apply ends, when it would delay easel's exit.
 type applyRecord struct {
-	dir   string
-	head  func() ([]byte, error) // the known part, encoded once
-	timer *time.Timer
+	dir  string
+	head func() ([]byte, error) // the known part, encoded once
+	// wave is how many images start before the head is encoded: as many
+	// as run at once, so that the first calls are sent, which keeps every
+	// core busy, and their answers not yet back.
+	wave    int64
+	starts  atomic.Int64
+	encoded atomic.Bool // the head is
 }
 
-// recordEncodeDelay is when an apply's record starts encoding in the
-// background: once the first calls are sent, which keeps every core busy,
-// and long before an image API answers them.
-const recordEncodeDelay = 50 * time.Millisecond
-
-// startApplyRecord begins the record of an apply of plan in dir.
-func startApplyRecord(dir string, ev *schema.Evaluated, plan *engine.Plan, before map[string]imgRef) *applyRecord {
-	r := &applyRecord{dir: dir}
+// startApplyRecord begins the record of an apply of plan in dir, with at
+// most parallelism images at once.
+func startApplyRecord(dir string, ev *schema.Evaluated, plan *engine.Plan, before map[string]imgRef, parallelism int) *applyRecord {
+	r := &applyRecord{dir: dir, wave: int64(min(max(parallelism, 1), len(plan.Changes)))}
 	r.head = sync.OnceValues(func() ([]byte, error) {
+		defer r.encoded.Store(true)
 		return json.Marshal(lastApplyHead{FormatVersion: lastApplyVersion, Plan: plan, Before: before, Prompts: promptsOf(ev)})
 	})
-	r.timer = time.AfterFunc(recordEncodeDelay, func() { _, _ = r.head() })
 	return r
+}
+
+// event counts the images that start, and encodes the head in the
+// background once the first wave has: engine.ApplyOptions.OnEvent.
+func (r *applyRecord) event(ev engine.Event) {
+	if ev.Kind == engine.EventStart && r.starts.Add(1) == r.wave {
+		go r.head()
+	}
 }
 
 // lastApplyHead and lastApplyTail are the two halves of a lastApply: the
@@ -131,7 +141,6 @@ type lastApplyTail struct {
 // fsync: a record damaged by a power cut is reported as such by
 // readLastApply, and the next apply replaces it.
 func (r *applyRecord) finish(res *engine.ApplyResult, now time.Time) error {
-	r.timer.Stop()
 	head, err := r.head()
 	if err != nil {
 		return fmt.Errorf("encoding the apply record: %w", err)

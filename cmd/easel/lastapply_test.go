@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/easelhq/easel/engine"
+	"github.com/easelhq/easel/internal/testwait"
 	"github.com/easelhq/easel/plugins"
 )
 
@@ -37,15 +38,16 @@ func TestApplyRecordReadsBackWhole(t *testing.T) {
 			{Address: "image.icon", Action: engine.Regenerate, Status: "failed", imgRef: imgRef{"out/icon.png", ""}, Error: "the vendor returned 500"},
 			{Address: "image.tile", Action: engine.Create, Status: "skipped", imgRef: imgRef{"out/tile.png", ""}, Error: res.Results[2].Err.Error()},
 		}}}
-	for _, headFirst := range []bool{true, false} {
-		t.Run(fmt.Sprintf("head encoded before the end: %v", headFirst), func(t *testing.T) {
+	for _, when := range []string{"at the end", "when the first wave started"} {
+		t.Run("head encoded "+when, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			r := startApplyRecord(dir, nil, plan, before)
-			if headFirst {
-				if _, err := r.head(); err != nil {
-					t.Fatal(err)
-				}
+			r := startApplyRecord(dir, nil, plan, before, 2)
+			if when != "at the end" {
+				r.event(engine.Event{Kind: engine.EventStart, Address: "image.hero"})
+				r.event(engine.Event{Kind: engine.EventDone, Address: "image.hero"})
+				r.event(engine.Event{Kind: engine.EventStart, Address: "image.icon"})
+				testwait.Until(t, "the head encoded in the background", r.encoded.Load)
 			}
 			if err := r.finish(res, finished.In(time.FixedZone("CET", 3600))); err != nil {
 				t.Fatal(err)
