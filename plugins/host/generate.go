@@ -66,37 +66,21 @@ func sendRequest(stream pb.Provider_GenerateClient, header *pb.ImageRequest, ref
 	return stream.CloseSend()
 }
 
-// sendReference streams one reference in chunks of at most pb.ChunkSize.
+// sendReference streams one reference in chunks (pb.SendChunks).
 func sendReference(stream pb.Provider_GenerateClient, index int32, ref plugins.Reference) error {
 	rc, err := ref.Open()
 	if err != nil {
 		return fmt.Errorf("reading reference %s: %w", ref.Name, err)
 	}
 	defer rc.Close()
-	left := ref.Size // 0: unknown
-	for {
-		// A fresh buffer per message (gRPC may hold on to a sent message),
-		// no larger than what is left, so a small reference costs little.
-		size := pb.ChunkSize
-		if ref.Size > 0 {
-			size = int(min(max(left, 1), pb.ChunkSize))
-		}
-		buf := make([]byte, size)
-		n, rerr := io.ReadFull(rc, buf)
-		left -= int64(n)
-		if n > 0 {
-			chunk := &pb.Generate_ReferenceChunk{Index: index, Data: buf[:n]}
-			if err := stream.Send(&pb.Generate_ClientMessage{Message: &pb.Generate_ClientMessage_ReferenceChunk{ReferenceChunk: chunk}}); err != nil {
-				return err
-			}
-		}
-		switch {
-		case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
-			return nil
-		case rerr != nil:
-			return fmt.Errorf("reading reference %s: %w", ref.Name, rerr)
-		}
+	readErr, sendErr := pb.SendChunks(rc, ref.Size, func(b []byte) error {
+		chunk := &pb.Generate_ReferenceChunk{Index: index, Data: b}
+		return stream.Send(&pb.Generate_ClientMessage{Message: &pb.Generate_ClientMessage_ReferenceChunk{ReferenceChunk: chunk}})
+	})
+	if readErr != nil {
+		return fmt.Errorf("reading reference %s: %w", ref.Name, readErr)
 	}
+	return sendErr
 }
 
 // receive writes image chunks to out until the result or error arrives.

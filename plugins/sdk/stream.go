@@ -232,41 +232,25 @@ func (s *server) sendResponse(stream pb.Provider_GenerateServer, resp *Response)
 // (easel is gone) rather than reading the image.
 type sendOutcome struct{ transport bool }
 
-// sendImage streams r in chunks of at most pb.ChunkSize. When mediaType is
-// empty it is sniffed from the first bytes. A panic in the reader becomes
-// an error.
+// sendImage streams r in chunks (pb.SendChunks). When mediaType is empty
+// it is sniffed from the first bytes. A panic in the reader becomes an
+// error.
 func (s *server) sendImage(stream pb.Provider_GenerateServer, r io.Reader, mediaType *string) (out sendOutcome, err error) {
 	defer s.guard("reading Response.Image", &err)
-	first := true
-	for {
-		// A fresh buffer per message: gRPC may hold on to a sent message.
-		buf := chunkBuffer(r)
-		n, rerr := io.ReadFull(r, buf)
-		if n > 0 {
-			if first && *mediaType == "" {
-				*mediaType = http.DetectContentType(buf[:n])
-			}
-			first = false
-			msg := &pb.Generate_ServerMessage{Message: &pb.Generate_ServerMessage_ImageChunk{ImageChunk: &pb.Generate_ImageChunk{Data: buf[:n]}}}
-			if err := stream.Send(msg); err != nil {
-				return sendOutcome{transport: true}, err
-			}
-		}
-		switch {
-		case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
-			return out, nil
-		case rerr != nil:
-			return out, rerr
-		}
-	}
-}
-
-// chunkBuffer returns the buffer for r's next chunk: pb.ChunkSize, or what
-// is left when r says (a bytes.Reader over a small image would otherwise
-// cost a quarter-megabyte buffer to allocate and clear).
-func chunkBuffer(r io.Reader) []byte {
+	// A reader that says how much it holds (a bytes.Reader over a small
+	// image) gets buffers of its size, not a quarter megabyte each.
+	var size int64
 	if l, ok := r.(interface{ Len() int }); ok {
-		return make([]byte, max(min(l.Len(), pb.ChunkSize), 1))
+		size = int64(l.Len())
 	}
-	return make([]byte, pb.ChunkSize)
+	readErr, sendErr := pb.SendChunks(r, size, func(b []byte) error {
+		if *mediaType == "" {
+			*mediaType = http.DetectContentType(b)
+		}
+		return stream.Send(&pb.Generate_ServerMessage{Message: &pb.Generate_ServerMessage_ImageChunk{ImageChunk: &pb.Generate_ImageChunk{Data: b}}})
+	})
+	if sendErr != nil {
+		return sendOutcome{transport: true}, sendErr
+	}
+	return out, readErr
 }
