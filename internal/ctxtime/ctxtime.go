@@ -1,5 +1,6 @@
-// Package ctxtime has the one timing helper that easel's HTTP clients,
-// its URL fetcher and its offline providers share.
+// Package ctxtime has the timing helpers that easel's HTTP clients, its
+// URL fetcher and its offline providers share: a sleep that ends with its
+// context, and how long an answer asks to wait (RetryAfter).
 package ctxtime
 
 import (

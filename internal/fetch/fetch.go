@@ -58,7 +58,9 @@ func (e *Error) Error() string { return "fetching " + e.URL + ": " + e.Reason }
 // It refuses anything but https, credentials in the URL, a redirect to
 // either, an answer other than 200, a body that declares itself text and a
 // body over the size limit. Network failures, 429 and 5xx answers are tried
-// again while nothing has been written to w.
+// again while nothing has been written to w, after the wait an answer's
+// Retry-After asks for when it is longer than the backoff; a wait past
+// the time left for the URL gives up at once.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string, w io.Writer) (int64, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -72,7 +74,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, w io.Writer) (int64,
 	client := &http.Client{Transport: f.transport(), CheckRedirect: checkRedirect}
 	var last *Error
 	for try := 1; try <= maxTries; try++ {
-		n, retry, err := f.once(ctx, client, u, w)
+		n, retry, after, err := f.once(ctx, client, u, w)
 		if err == nil {
 			return n, nil
 		}
@@ -80,7 +82,12 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, w io.Writer) (int64,
 		if !retry || n > 0 || try == maxTries {
 			break
 		}
-		if err := f.sleep(ctx, time.Duration(try)*time.Second); err != nil {
+		wait := max(time.Duration(try)*time.Second, after)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			last.Reason += fmt.Sprintf(" (gave up: the server asks to wait %s, past the %s allowed for a reference)", wait.Round(time.Second), f.timeout())
+			break
+		}
+		if err := f.sleep(ctx, wait); err != nil {
 			last.Reason += " (gave up: " + err.Error() + ")"
 			break
 		}
@@ -88,45 +95,46 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, w io.Writer) (int64,
 	return 0, last
 }
 
-// once makes one GET; retry says whether another try may help.
-func (f *Fetcher) once(ctx context.Context, client *http.Client, u *url.URL, w io.Writer) (int64, bool, *Error) {
+// once makes one GET; retry says whether another try may help, and after
+// how long the answer asks to wait before it (Retry-After, 0 for none).
+func (f *Fetcher) once(ctx context.Context, client *http.Client, u *url.URL, w io.Writer) (n int64, retry bool, after time.Duration, err *Error) {
 	fail := func(status int, format string, args ...any) *Error {
 		return &Error{URL: shown(u), Status: status, Reason: fmt.Sprintf(format, args...)}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return 0, false, fail(0, "%v", err)
+	req, rerr := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if rerr != nil {
+		return 0, false, 0, fail(0, "%v", rerr)
 	}
 	req.Header.Set("User-Agent", f.userAgent())
 	req.Header.Set("Accept", "image/png, image/jpeg, image/webp, image/*;q=0.8")
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, ctx.Err() == nil && !isPolicy(err) && !noSuchHost(err), fail(0, "%s", transportReason(err))
+	resp, rerr := client.Do(req)
+	if rerr != nil {
+		return 0, ctx.Err() == nil && !isPolicy(rerr) && !noSuchHost(rerr), 0, fail(0, "%s", transportReason(rerr))
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return 0, true, fail(resp.StatusCode, "HTTP %s", resp.Status)
+		return 0, true, ctxtime.RetryAfter(resp.Header, time.Now()), fail(resp.StatusCode, "HTTP %s", resp.Status)
 	case resp.StatusCode != http.StatusOK:
-		return 0, false, fail(resp.StatusCode, "HTTP %s", resp.Status)
+		return 0, false, 0, fail(resp.StatusCode, "HTTP %s", resp.Status)
 	}
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); strings.HasPrefix(mt, "text/") || mt == "application/json" {
-		return 0, false, fail(resp.StatusCode, "the server answered %s, not an image", mt)
+		return 0, false, 0, fail(resp.StatusCode, "the server answered %s, not an image", mt)
 	}
 	limit := f.maxBytes()
 	if resp.ContentLength > limit {
-		return 0, false, fail(resp.StatusCode, "the file is %s, over the %s limit for a reference", mib(resp.ContentLength), mib(limit))
+		return 0, false, 0, fail(resp.StatusCode, "the file is %s, over the %s limit for a reference", mib(resp.ContentLength), mib(limit))
 	}
-	n, err := io.Copy(w, io.LimitReader(resp.Body, limit+1))
+	n, cerr := io.Copy(w, io.LimitReader(resp.Body, limit+1))
 	switch {
 	case n > limit:
-		return n, false, fail(resp.StatusCode, "the file is over the %s limit for a reference", mib(limit))
-	case err != nil:
-		return n, ctx.Err() == nil, fail(resp.StatusCode, "reading the body: %s", transportReason(err))
+		return n, false, 0, fail(resp.StatusCode, "the file is over the %s limit for a reference", mib(limit))
+	case cerr != nil:
+		return n, ctx.Err() == nil, 0, fail(resp.StatusCode, "reading the body: %s", transportReason(cerr))
 	case resp.ContentLength >= 0 && n != resp.ContentLength:
-		return n, true, fail(resp.StatusCode, "the body ended after %d of %d bytes", n, resp.ContentLength)
+		return n, true, 0, fail(resp.StatusCode, "the body ended after %d of %d bytes", n, resp.ContentLength)
 	}
-	return n, false, nil
+	return n, false, 0, nil
 }
 
 // errPolicy marks a redirect this package refuses; trying again cannot help.

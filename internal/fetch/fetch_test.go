@@ -240,3 +240,36 @@ func TestFetchStopsWhenTheWaitFails(t *testing.T) {
 		t.Fatalf("Fetch = %v, want it to give up with the wait's reason", err)
 	}
 }
+
+// A 429's Retry-After sets the wait before the next try when it is longer
+// than the backoff; one past the time allowed for the URL ends the fetch
+// at once, without another request.
+func TestFetchHonoursRetryAfter(t *testing.T) {
+	var tries atomic.Int32
+	s, f := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if tries.Add(1) == 1 || strings.Contains(r.URL.Path, "busy") {
+			w.Header().Set("Retry-After", r.URL.Query().Get("after"))
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(png)
+	})
+	var waits []time.Duration
+	f.Sleep = func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return nil
+	}
+	var buf bytes.Buffer
+	if _, err := f.Fetch(context.Background(), s.URL+"/a.png?after=7", &buf); err != nil || !bytes.Equal(buf.Bytes(), png) {
+		t.Fatalf("Fetch: %v", err)
+	}
+	if len(waits) != 1 || waits[0] != 7*time.Second {
+		t.Errorf("waited %v, want the 7s Retry-After asked for", waits)
+	}
+	waits, before := nil, tries.Load()
+	_, err := f.Fetch(context.Background(), s.URL+"/busy.png?after=3600", io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "asks to wait 1h0m0s") || len(waits) != 0 || tries.Load() != before+1 {
+		t.Fatalf("Fetch = %v after %d requests and waits %v; want one request and no wait", err, tries.Load()-before, waits)
+	}
+}

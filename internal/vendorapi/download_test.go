@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/easelhq/easel/plugins/sdk"
 )
@@ -70,4 +72,40 @@ func TestDownloadRefusesOtherSchemes(t *testing.T) {
 	c := testClient(newFakeClock(), Settings{})
 	_, err := c.Download(context.Background(), "file:///etc/passwd", nil, Want{})
 	checkErr(t, err, sdk.ErrFailed, "is not an http(s) URL", true)
+}
+
+// A 429 on a result link is waited out as its Retry-After asks (with no
+// jitter here), and one longer than Policy.MaxRetryAfter ends the
+// download at once.
+func TestDownloadHonoursRetryAfter(t *testing.T) {
+	png := encodeImage(t, "png", 32, 32)
+	for _, tt := range []struct {
+		after     string
+		wantCalls int64
+		wantSleep []time.Duration
+	}{
+		{"7", 2, []time.Duration{7 * time.Second}},
+		{"3600", 1, nil},
+	} {
+		t.Run("Retry-After "+tt.after, func(t *testing.T) {
+			var calls atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 1 {
+					w.Header().Set("Retry-After", tt.after)
+					w.WriteHeader(http.StatusTooManyRequests)
+					return
+				}
+				_, _ = w.Write(png)
+			}))
+			defer srv.Close()
+			clock := newFakeClock()
+			_, err := testClient(clock, Settings{}).Download(context.Background(), srv.URL+"/result.png", nil, Want{})
+			if (err != nil) != (tt.wantCalls == 1) || calls.Load() != tt.wantCalls {
+				t.Fatalf("Download = %v after %d requests, want %d", err, calls.Load(), tt.wantCalls)
+			}
+			if got := clock.Sleeps(); !slices.Equal(got, tt.wantSleep) {
+				t.Errorf("slept %v, want %v", got, tt.wantSleep)
+			}
+		})
+	}
 }

@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
+	"github.com/easelhq/easel/internal/ctxtime"
 	"github.com/easelhq/easel/plugins/sdk"
 )
 
@@ -83,7 +82,7 @@ func (c *Client) ClassifyStatus(resp *Response, e APIError) Outcome {
 	case s == http.StatusPaymentRequired:
 		return Outcome{Class: Final, Err: c.QuotaError(e.Describe())}
 	case s == http.StatusTooManyRequests || s == http.StatusRequestTimeout:
-		return Outcome{Class: RateLimited, RetryAfter: RetryAfter(resp.Header, c.Env.Now()),
+		return Outcome{Class: RateLimited, RetryAfter: ctxtime.RetryAfter(resp.Header, c.Env.Now()),
 			Err: &sdk.Error{Kind: sdk.ErrRateLimit, Message: e.Describe()}}
 	case s >= 500:
 		return Outcome{Class: MayHaveBilled, Err: &sdk.Error{Kind: sdk.ErrFailed, MayHaveBilled: true,
@@ -155,20 +154,4 @@ func (c *Client) NetworkOutcome(err error, billable bool) Outcome {
 	return Outcome{Class: MayHaveBilled, Err: &sdk.Error{Kind: sdk.ErrFailed, MayHaveBilled: true,
 		Message: fmt.Sprintf("the connection to %s failed after the request was sent: %v", c.Vendor, ne.Err),
 		Hint:    c.Vendor + " may have generated and billed the image anyway."}}
-}
-
-// RetryAfter reads Retry-After-Ms, then Retry-After in seconds or as an
-// HTTP date; 0 when absent.
-func RetryAfter(h http.Header, now time.Time) time.Duration {
-	if ms, err := strconv.ParseFloat(h.Get("Retry-After-Ms"), 64); err == nil && ms > 0 {
-		return time.Duration(ms * float64(time.Millisecond))
-	}
-	v := h.Get("Retry-After")
-	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
-		return time.Duration(secs * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }

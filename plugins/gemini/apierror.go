@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/easelhq/easel/internal/ctxtime"
 	"github.com/easelhq/easel/internal/vendorapi"
 	"github.com/easelhq/easel/plugins/sdk"
 )
@@ -62,7 +63,7 @@ func (s *spec) classifyError(c *vendorapi.Client, resp *vendorapi.Response) vend
 	case resp.Status == http.StatusServiceUnavailable:
 		// "The model is overloaded": refused before any work, so it is
 		// retried as patiently as a rate limit (assumed unbilled).
-		return vendorapi.Outcome{Class: vendorapi.RateLimited, RetryAfter: vendorapi.RetryAfter(resp.Header, c.Env.Now()),
+		return vendorapi.Outcome{Class: vendorapi.RateLimited, RetryAfter: ctxtime.RetryAfter(resp.Header, c.Env.Now()),
 			Err: &sdk.Error{Kind: sdk.ErrRateLimit, Message: c.Redact(e.Describe())}}
 	case resp.Status == http.StatusNotFound:
 		return vendorapi.Outcome{Class: vendorapi.Final, Err: &sdk.Error{Kind: sdk.ErrInvalid,
