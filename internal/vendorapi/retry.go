@@ -52,6 +52,8 @@ type Outcome struct {
 	Class      Class
 	Err        error
 	RetryAfter time.Duration // the vendor's hint, 0 when none
+	// Response is what a successful attempt made.
+	Response *sdk.Response
 }
 
 // Policy bounds retries and their waits.
@@ -89,25 +91,32 @@ type Stats struct {
 
 // Generate is one image's call: it waits for a concurrency slot, then
 // Complete.
-func (c *Client) Generate(ctx context.Context, warnings sdk.Diagnostics, attempt func(ctx context.Context) Outcome, result func() *sdk.Response) (*sdk.Response, error) {
+func (c *Client) Generate(ctx context.Context, warnings sdk.Diagnostics, attempt func(ctx context.Context) Outcome) (*sdk.Response, error) {
 	release, err := c.Limits.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	return c.Complete(ctx, warnings, attempt, result)
+	return c.Complete(ctx, warnings, attempt)
 }
 
 // Complete runs attempt under the retry policy (Run) and returns the
-// response the successful attempt left (result), with the billed retries
-// and the request's warnings ahead of the answer's. For a provider that
-// holds its own slot (bfl); others call Generate.
-func (c *Client) Complete(ctx context.Context, warnings sdk.Diagnostics, attempt func(ctx context.Context) Outcome, result func() *sdk.Response) (*sdk.Response, error) {
-	st, err := c.Run(ctx, attempt)
+// Response of the successful attempt, with the billed retries and the
+// request's warnings ahead of the answer's. For a provider that holds its
+// own slot (bfl); others call Generate.
+func (c *Client) Complete(ctx context.Context, warnings sdk.Diagnostics, attempt func(ctx context.Context) Outcome) (*sdk.Response, error) {
+	var resp *sdk.Response
+	st, err := c.Run(ctx, func(ctx context.Context) Outcome {
+		out := attempt(ctx)
+		resp = out.Response
+		return out
+	})
 	if err != nil {
 		return nil, err
 	}
-	resp := result()
+	if resp == nil {
+		return nil, errors.New("a successful attempt left no response")
+	}
 	resp.BilledRetries = st.BilledRetries
 	resp.Warnings = append(warnings, resp.Warnings...)
 	return resp, nil

@@ -145,3 +145,29 @@ func TestRunCancelledWhileWaiting(t *testing.T) {
 		t.Errorf("Run = %v, want context.Canceled", err)
 	}
 }
+
+// Generate returns the Response of the attempt that succeeded, with the
+// billed retries before it and the request's warnings ahead of its own.
+func TestGenerateReturnsTheSuccessfulAttemptsResponse(t *testing.T) {
+	c := testClient(newFakeClock(), Settings{MaxBilledRetries: 1})
+	made := 0
+	attempt := func(context.Context) Outcome {
+		if made++; made == 1 {
+			return billed
+		}
+		return Outcome{Class: Success, Response: &sdk.Response{Metadata: map[string]string{"attempt": "2"},
+			Warnings: sdk.Diagnostics{sdk.Warnf("size", "Rounded", "to 1024.")}}}
+	}
+	resp, err := c.Generate(context.Background(), sdk.Diagnostics{sdk.Warnf("model", "Deprecated", "soon.")}, attempt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Metadata["attempt"] != "2" || resp.BilledRetries != 1 || len(resp.Warnings) != 2 || resp.Warnings[0].Attribute != "model" {
+		t.Errorf("Generate = %+v", resp)
+	}
+	// A provider whose success carries no Response is a bug, not a nil image.
+	_, err = c.Generate(context.Background(), nil, func(context.Context) Outcome { return Outcome{Class: Success} })
+	if err == nil || !strings.Contains(err.Error(), "no response") {
+		t.Errorf("Generate of an empty success = %v, want an error", err)
+	}
+}

@@ -38,7 +38,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	}
 	defer release()
 	t := &task{client: client, spec: s, refs: refs, body: s.body(refs), pollTimeout: pollTimeout}
-	return client.Complete(ctx, diags.Warnings(), t.attempt, t.response)
+	return client.Complete(ctx, diags.Warnings(), t.attempt)
 }
 
 // task is one image's trip through BFL's submit, poll and download, over
@@ -89,7 +89,7 @@ func (t *task) attempt(ctx context.Context) vendorapi.Outcome {
 		return vendorapi.Outcome{Class: vendorapi.MayHaveBilled, Err: se}
 	}
 	t.res, t.img = res, img
-	return vendorapi.Outcome{Class: vendorapi.Success}
+	return vendorapi.Outcome{Class: vendorapi.Success, Response: t.response()}
 }
 
 // submit posts the task and returns its polling URL.

@@ -31,13 +31,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	var resp *sdk.Response
-	attempt := func(ctx context.Context) vendorapi.Outcome {
-		out, r := s.attempt(ctx, c, body)
-		resp = r
-		return out
-	}
-	return c.Generate(ctx, diags.Warnings(), attempt, func() *sdk.Response { return resp })
+	return c.Generate(ctx, diags.Warnings(), func(ctx context.Context) vendorapi.Outcome { return s.attempt(ctx, c, body) })
 }
 
 // Wire form of a generateContent request (camelCase, as the REST API
@@ -131,11 +125,11 @@ func readReference(r sdk.Reference) ([]byte, string, error) {
 }
 
 // attempt sends the request once and classifies the answer.
-func (s *spec) attempt(ctx context.Context, c *vendorapi.Client, body []byte) (vendorapi.Outcome, *sdk.Response) {
+func (s *spec) attempt(ctx context.Context, c *vendorapi.Client, body []byte) vendorapi.Outcome {
 	path := "/v1beta/models/" + url.PathEscape(s.modelID) + ":generateContent"
 	hreq, err := vendorapi.JSONRequest(ctx, http.MethodPost, c.URL(path), body)
 	if err != nil {
-		return vendorapi.Outcome{Class: vendorapi.Final, Err: &sdk.Error{Kind: sdk.ErrInvalid, Message: "building the request: " + c.Redact(err.Error())}}, nil
+		return vendorapi.Outcome{Class: vendorapi.Final, Err: &sdk.Error{Kind: sdk.ErrInvalid, Message: "building the request: " + c.Redact(err.Error())}}
 	}
 	if key := c.Settings.APIKey; key != "" {
 		hreq.Header.Set("x-goog-api-key", key)
@@ -143,10 +137,10 @@ func (s *spec) attempt(ctx context.Context, c *vendorapi.Client, body []byte) (v
 	hreq.Header.Set("User-Agent", "easel-gemini/"+Version)
 	resp, err := c.Do(ctx, hreq)
 	if err != nil {
-		return c.NetworkOutcome(err, true), nil
+		return c.NetworkOutcome(err, true)
 	}
 	if resp.Status != http.StatusOK {
-		return s.classifyError(c, resp), nil
+		return s.classifyError(c, resp)
 	}
 	return s.decode(c, resp.Body)
 }

@@ -70,23 +70,23 @@ var refusalReasons = []string{"IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE
 
 // decode turns a 200 answer into a checked image, or a refusal: Gemini
 // refuses with HTTP 200, a finish reason or a blocked prompt, and no image.
-func (s *spec) decode(c *vendorapi.Client, body []byte) (vendorapi.Outcome, *sdk.Response) {
+func (s *spec) decode(c *vendorapi.Client, body []byte) vendorapi.Outcome {
 	var r generateResponse
 	if err := json.Unmarshal(body, &r); err != nil {
-		return c.Unusable("", "the body is not a generateContent answer (%v)", err), nil
+		return c.Unusable("", "the body is not a generateContent answer (%v)", err)
 	}
 	if out, refused := s.refusal(c, &r); refused {
-		return out, nil
+		return out
 	}
 	b64, mime := lastImage(&r)
 	if b64 == "" {
-		return c.Unusable(r.ResponseID, "no image in the answer (finish reason %q)", r.Candidates[0].FinishReason), nil
+		return c.Unusable(r.ResponseID, "no image in the answer (finish reason %q)", r.Candidates[0].FinishReason)
 	}
 	img, err := s.checkImage(b64, mime)
 	if err != nil {
-		return c.Unusable(r.ResponseID, "%v", err), nil
+		return c.Unusable(r.ResponseID, "%v", err)
 	}
-	return vendorapi.Outcome{Class: vendorapi.Success}, s.response(&r, img)
+	return vendorapi.Outcome{Class: vendorapi.Success, Response: s.response(&r, img)}
 }
 
 // refusal reports a blocked prompt, a refusing finish reason, or an answer

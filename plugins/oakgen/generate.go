@@ -31,7 +31,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 		return nil, diags.Invalid()
 	}
 	g := &generation{client: client, cfg: cfg, spec: s, body: s.body(cfg.refField)}
-	return client.Generate(ctx, diags.Warnings(), g.attempt, g.response)
+	return client.Generate(ctx, diags.Warnings(), g.attempt)
 }
 
 // body is the request's JSON: model, prompt, size, output_format, quality
@@ -138,7 +138,7 @@ func (g *generation) accept(ctx context.Context, resp *vendorapi.Response) vendo
 		return g.client.Unusable(res.id, "%v", err)
 	}
 	g.res, g.img = res, img
-	return vendorapi.Outcome{Class: vendorapi.Success}
+	return vendorapi.Outcome{Class: vendorapi.Success, Response: g.response()}
 }
 
 // terminalFailure turns a finished job without an image into an outcome.

@@ -26,7 +26,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 		return nil, err
 	}
 	g := &generation{client: client, cfg: cfg, spec: s, body: b}
-	return client.Generate(ctx, diags.Warnings(), g.attempt, func() *sdk.Response { return g.resp })
+	return client.Generate(ctx, diags.Warnings(), g.attempt)
 }
 
 // generation is one image's trip to the API, over as many attempts as the
@@ -36,8 +36,6 @@ type generation struct {
 	cfg    *settings
 	spec   *spec
 	body   *body
-
-	resp *sdk.Response
 }
 
 // attempt sends the request once and classifies what came back.

@@ -57,8 +57,7 @@ func (g *generation) accept(ctx context.Context, resp *vendorapi.Response) vendo
 	case err != nil:
 		return c.Unusable(reqID, "%v", err)
 	}
-	g.resp = g.spec.response(&r, img, reqID)
-	return vendorapi.Outcome{Class: vendorapi.Success}
+	return vendorapi.Outcome{Class: vendorapi.Success, Response: g.spec.response(&r, img, reqID)}
 }
 
 // decodeImagesResponse decodes an images response and returns the first

@@ -31,13 +31,7 @@ func (p *Provider) Generate(ctx context.Context, req *sdk.Request) (*sdk.Respons
 	if err != nil {
 		return nil, err
 	}
-	var resp *sdk.Response
-	attempt := func(ctx context.Context) vendorapi.Outcome {
-		out, r := s.attempt(ctx, c, body, contentType)
-		resp = r
-		return out
-	}
-	return c.Generate(ctx, diags.Warnings(), attempt, func() *sdk.Response { return resp })
+	return c.Generate(ctx, diags.Warnings(), func(ctx context.Context) vendorapi.Outcome { return s.attempt(ctx, c, body, contentType) })
 }
 
 // maxRefBytes bounds the reference read into memory.
@@ -106,10 +100,10 @@ func (s *spec) writeImage(mw *multipart.Writer) error {
 }
 
 // attempt sends the request once and classifies the answer.
-func (s *spec) attempt(ctx context.Context, c *vendorapi.Client, body []byte, contentType string) (vendorapi.Outcome, *sdk.Response) {
+func (s *spec) attempt(ctx context.Context, c *vendorapi.Client, body []byte, contentType string) vendorapi.Outcome {
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL("/v2beta/stable-image/generate/"+s.endpoint), bytes.NewReader(body))
 	if err != nil {
-		return vendorapi.Outcome{Class: vendorapi.Final, Err: &sdk.Error{Kind: sdk.ErrInvalid, Message: "building the request: " + c.Redact(err.Error())}}, nil
+		return vendorapi.Outcome{Class: vendorapi.Final, Err: &sdk.Error{Kind: sdk.ErrInvalid, Message: "building the request: " + c.Redact(err.Error())}}
 	}
 	hreq.Header.Set("Content-Type", contentType)
 	hreq.Header.Set("Accept", "image/*")
@@ -119,10 +113,10 @@ func (s *spec) attempt(ctx context.Context, c *vendorapi.Client, body []byte, co
 	}
 	resp, err := c.Do(ctx, hreq)
 	if err != nil {
-		return c.NetworkOutcome(err, true), nil
+		return c.NetworkOutcome(err, true)
 	}
 	if resp.Status != http.StatusOK {
-		return s.classifyError(c, resp), nil
+		return s.classifyError(c, resp)
 	}
 	return s.decode(c, resp)
 }

@@ -177,7 +177,8 @@ func TestWebPFromSD3IsConverted(t *testing.T) {
 	c := vendorapi.NewClient(defaults(), vendorapi.Settings{APIKey: "k"}, vendorapi.Env{})
 	resp := &vendorapi.Response{Status: 200, Header: map[string][]string{"Content-Type": {"image/png"}, "Finish-Reason": {"SUCCESS"}, "Seed": {"9"}},
 		Body: imageBytes(t, "png", 48, 48)}
-	out, r := s.decode(c, resp)
+	out := s.decode(c, resp)
+	r := out.Response
 	if out.Class != vendorapi.Success {
 		t.Fatalf("outcome %v: %v", out.Class, out.Err)
 	}
@@ -192,7 +193,7 @@ func TestJSONAnswer(t *testing.T) {
 	s, _ := resolve(newRequest(t, "prompt", "x"))
 	c := vendorapi.NewClient(defaults(), vendorapi.Settings{APIKey: "k"}, vendorapi.Env{})
 	body := fmt.Sprintf(`{"image":%q,"finish_reason":"CONTENT_FILTERED","seed":5}`, vendorapi.EncodeBase64(imageBytes(t, "png", 8, 8)))
-	out, _ := s.decode(c, &vendorapi.Response{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}}, Body: []byte(body)})
+	out := s.decode(c, &vendorapi.Response{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}}, Body: []byte(body)})
 	var se *sdk.Error
 	if !errors.As(out.Err, &se) || se.Kind != sdk.ErrRefused {
 		t.Errorf("a filtered JSON answer gave %v %v", out.Class, out.Err)
@@ -236,7 +237,7 @@ func TestDamagedPixelsAreUnusable(t *testing.T) {
 	}
 	s, _ := resolve(newRequest(t, "prompt", "x"))
 	c := vendorapi.NewClient(defaults(), vendorapi.Settings{APIKey: "k"}, vendorapi.Env{})
-	out, _ := s.decode(c, &vendorapi.Response{Status: 200, Header: map[string][]string{"Content-Type": {"image/png"}, "Finish-Reason": {"SUCCESS"}}, Body: data})
+	out := s.decode(c, &vendorapi.Response{Status: 200, Header: map[string][]string{"Content-Type": {"image/png"}, "Finish-Reason": {"SUCCESS"}}, Body: data})
 	if out.Class != vendorapi.MayHaveBilled {
 		t.Errorf("outcome %v (%v), want an unusable answer that may have been billed", out.Class, out.Err)
 	}

@@ -57,31 +57,31 @@ func (s *spec) classifyError(c *vendorapi.Client, resp *vendorapi.Response) vend
 // decode checks a 200 answer: the finish-reason header first (a filtered
 // image still comes back with 200), then the image itself, decoded
 // completely.
-func (s *spec) decode(c *vendorapi.Client, resp *vendorapi.Response) (vendorapi.Outcome, *sdk.Response) {
+func (s *spec) decode(c *vendorapi.Client, resp *vendorapi.Response) vendorapi.Outcome {
 	data, finish, seed, err := answerImage(resp)
 	reqID := resp.Header.Get("x-request-id")
 	if err != nil {
-		return c.Unusable(reqID, "%v", err), nil
+		return c.Unusable(reqID, "%v", err)
 	}
 	switch finish {
 	case "CONTENT_FILTERED":
 		out := c.Refused("the image was filtered (finish-reason CONTENT_FILTERED)"+vendorapi.RequestIDNote(reqID), []string{"CONTENT_FILTERED"},
 			"Rephrase the prompt. The filtered image is not kept; Stability may have billed it.")
 		out.Err.(*sdk.Error).MayHaveBilled = true
-		return out, nil
+		return out
 	case "SUCCESS", "":
 	default:
-		return c.Unusable(reqID, "finish-reason %s", finish), nil
+		return c.Unusable(reqID, "finish-reason %s", finish)
 	}
 	img, err := vendorapi.CheckImage(data, vendorapi.Want{Formats: []string{s.request}})
 	if err != nil {
-		return c.Unusable(reqID, "%v", err), nil
+		return c.Unusable(reqID, "%v", err)
 	}
 	out, err := vendorapi.VerifyOrConvert(img, s.format)
 	if err != nil {
-		return c.Unusable(reqID, "%v", err), nil
+		return c.Unusable(reqID, "%v", err)
 	}
-	return vendorapi.Outcome{Class: vendorapi.Success}, s.response(out, img.Format, seed, reqID)
+	return vendorapi.Outcome{Class: vendorapi.Success, Response: s.response(out, img.Format, seed, reqID)}
 }
 
 // answerImage reads the image of a 200: raw bytes with finish-reason and
