@@ -90,7 +90,8 @@ func modelFromProto(m *pb.Schema_Model) plugins.Model {
 }
 
 // imageRequest converts a request. withBytes says whether reference bytes
-// will follow (Generate) or not (validation and estimation).
+// will follow (Generate) or not (validation and estimation); a URL
+// reference's never do for a provider that takes it by its URL.
 func (p *provider) imageRequest(r *plugins.ImageRequest, withBytes bool) (*pb.ImageRequest, error) {
 	attrs, err := p.values.Encode(r.Attrs)
 	if err != nil {
@@ -103,7 +104,7 @@ func (p *provider) imageRequest(r *plugins.ImageRequest, withBytes bool) (*pb.Im
 	for _, ref := range r.References {
 		out.References = append(out.References, &pb.Reference{
 			Kind: string(ref.Kind), Name: ref.Name, Sha256: ref.SHA256, Size: ref.Size,
-			MediaType: ref.MediaType, HasBytes: withBytes && ref.Open != nil,
+			MediaType: ref.MediaType, HasBytes: withBytes && ref.Open != nil && !(ref.Kind == plugins.ReferenceURL && p.urlsByURL.Load()),
 			Attribute: ref.Attribute, Width: int32(ref.Width), Height: int32(ref.Height),
 		})
 	}

@@ -80,8 +80,9 @@ var (
 
 func fakeSchema() sdk.Schema {
 	return sdk.Schema{
-		HashVersion: 3,
-		Version:     "1.2.3",
+		HashVersion:        3,
+		Version:            "1.2.3",
+		URLReferencesByURL: true,
 		Provider: []sdk.Attribute{
 			{Name: "api_key", Type: cty.String, Sensitive: true, Description: "The API key."},
 			{Name: "endpoint", Type: cty.String, Default: cty.StringVal("https://fake.invalid/v1")},

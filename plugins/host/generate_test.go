@@ -271,3 +271,34 @@ func TestGenerateQueuedCallsAndWithdraw(t *testing.T) {
 		t.Fatalf("a call of another batch: %v, started %d times; want an image, started once", err, nextStarted.Load())
 	}
 }
+
+// A provider that takes URL references by their URL (its schema says so)
+// is sent none of their bytes; a file reference beside them still streams.
+func TestURLReferencesByURLStreamNoBytes(t *testing.T) {
+	t.Parallel()
+	p, _ := startFake(t)
+	if _, err := p.GetSchema(testContext(t)); err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("reference bytes")
+	var opened atomic.Int32
+	open := func() (io.ReadCloser, error) {
+		opened.Add(1)
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	url := plugins.Reference{Kind: plugins.ReferenceURL, Name: "https://cdn.example.com/a.png", SHA256: sha(data), Size: int64(len(data)), MediaType: "image/png", Open: open}
+	file := plugins.Reference{Kind: plugins.ReferenceFile, Name: "brand/a.png", SHA256: sha(data), Size: int64(len(data)), MediaType: "image/png", Open: open}
+	res, err := p.Generate(testContext(t), imageReq("image.hero", map[string]cty.Value{"mode": cty.StringVal("echo")}, url, file), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Metadata["ref0"], "url https://cdn.example.com/a.png 0 no-bytes"; got != want {
+		t.Errorf("URL reference: the provider received %q, want %q", got, want)
+	}
+	if got, want := res.Metadata["ref1"], fmt.Sprintf("file brand/a.png %d %s", len(data), sha(data)); got != want {
+		t.Errorf("file reference: the provider received %q, want %q", got, want)
+	}
+	if n := opened.Load(); n != 1 {
+		t.Errorf("references opened %d times, want once (the file's)", n)
+	}
+}

@@ -42,6 +42,9 @@ type provider struct {
 	// values encodes image attributes, writing each attribute type as
 	// JSON once rather than once per image.
 	values pb.Codec
+	// urlsByURL is the served schema's url_references_by_url: a URL
+	// reference's bytes are not streamed to Generate.
+	urlsByURL atomic.Bool
 
 	mu   sync.Mutex
 	dead error // set once the process is known to be gone
@@ -60,6 +63,7 @@ func (p *provider) GetSchema(ctx context.Context) (*plugins.Schema, error) {
 	if err != nil {
 		return nil, p.callError(ctx, "getting schema", err)
 	}
+	p.urlsByURL.Store(resp.Schema.GetUrlReferencesByUrl())
 	if !p.reattached {
 		known, err := p.host.checkKnown(p.name, resp.Schema)
 		if err != nil {

@@ -62,7 +62,9 @@ type settings struct {
 
 // Schema declares the provider block, the image attributes and the models.
 func (p *Provider) Schema() sdk.Schema {
-	return sdk.Schema{HashVersion: 1, Version: Version, Provider: providerAttrs(), Image: imageAttrs(), Models: sdkModels()}
+	// Oakgen downloads references from their URLs: easel need not stream
+	// their bytes.
+	return sdk.Schema{HashVersion: 1, Version: Version, Provider: providerAttrs(), Image: imageAttrs(), Models: sdkModels(), URLReferencesByURL: true}
 }
 
 func providerAttrs() []sdk.Attribute {

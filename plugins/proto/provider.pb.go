@@ -255,9 +255,13 @@ type Schema struct {
 	// queues_calls says the provider honours ImageRequest.slots, answers
 	// Generate.Started and serves Withdraw. easel never sets slots for a
 	// provider without it.
-	QueuesCalls   bool `protobuf:"varint,6,opt,name=queues_calls,json=queuesCalls,proto3" json:"queues_calls,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	QueuesCalls bool `protobuf:"varint,6,opt,name=queues_calls,json=queuesCalls,proto3" json:"queues_calls,omitempty"`
+	// url_references_by_url says the provider hands a URL reference to its
+	// vendor as the URL and never reads its bytes: easel, which fetches them
+	// to hash them, streams none of them to Generate.
+	UrlReferencesByUrl bool `protobuf:"varint,7,opt,name=url_references_by_url,json=urlReferencesByUrl,proto3" json:"url_references_by_url,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Schema) Reset() {
@@ -328,6 +332,13 @@ func (x *Schema) GetModels() []*Schema_Model {
 func (x *Schema) GetQueuesCalls() bool {
 	if x != nil {
 		return x.QueuesCalls
+	}
+	return false
+}
+
+func (x *Schema) GetUrlReferencesByUrl() bool {
+	if x != nil {
+		return x.UrlReferencesByUrl
 	}
 	return false
 }
@@ -2453,14 +2464,15 @@ const file_provider_proto_rawDesc = "" +
 	"\bSeverity\x12\x18\n" +
 	"\x14SEVERITY_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05ERROR\x10\x01\x12\v\n" +
-	"\aWARNING\x10\x02\"\xd8\x06\n" +
+	"\aWARNING\x10\x02\"\x8b\a\n" +
 	"\x06Schema\x12!\n" +
 	"\fhash_version\x18\x01 \x01(\x03R\vhashVersion\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12?\n" +
 	"\bprovider\x18\x03 \x03(\v2#.easel.provider.v1.Schema.AttributeR\bprovider\x129\n" +
 	"\x05image\x18\x04 \x03(\v2#.easel.provider.v1.Schema.AttributeR\x05image\x127\n" +
 	"\x06models\x18\x05 \x03(\v2\x1f.easel.provider.v1.Schema.ModelR\x06models\x12!\n" +
-	"\fqueues_calls\x18\x06 \x01(\bR\vqueuesCalls\x1a\x80\x02\n" +
+	"\fqueues_calls\x18\x06 \x01(\bR\vqueuesCalls\x121\n" +
+	"\x15url_references_by_url\x18\a \x01(\bR\x12urlReferencesByUrl\x1a\x80\x02\n" +
 	"\tAttribute\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
 	"\ttype_json\x18\x02 \x01(\fR\btypeJson\x12\x1a\n" +

@@ -53,6 +53,10 @@ type Schema struct {
 	Image []Attribute
 	// Models are the models the provider knows, as data.
 	Models []Model
+	// URLReferencesByURL says the provider hands a URL reference to its
+	// vendor as the URL and never opens it: easel, which fetches the bytes
+	// to hash them, then streams none of them to Generate.
+	URLReferencesByURL bool
 }
 
 // Attribute describes one attribute of a block.

@@ -14,7 +14,7 @@ import (
 // This file converts between the SDK's types and the wire protocol.
 
 func schemaToProto(s Schema) (*pb.Schema, error) {
-	out := &pb.Schema{HashVersion: int64(s.HashVersion), Version: s.Version}
+	out := &pb.Schema{HashVersion: int64(s.HashVersion), Version: s.Version, UrlReferencesByUrl: s.URLReferencesByURL}
 	var err error
 	if out.Provider, err = attributesToProto(s.Provider); err != nil {
 		return nil, fmt.Errorf("provider attributes: %w", err)
