@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/easelhq/easel/internal/imagefmt"
 	"github.com/easelhq/easel/internal/marks"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -227,16 +228,6 @@ func instanceList(insts []*instance) cty.Value {
 	return cty.ListVal(l)
 }
 
-// outputFormats maps an output extension to the format it names.
-var outputFormats = map[string]string{".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp", ".gif": "gif", ".svg": "svg"}
-
-// OutputFormat returns "png", "jpeg", "webp", "gif" or "svg" for an output
-// path, or "" when its extension is not one easel writes. Whether an
-// image's provider and model make GIF or SVG is the provider's to say.
-func OutputFormat(p string) string {
-	return outputFormats[strings.ToLower(path.Ext(p))]
-}
-
 // outputRange is where the image's output is written: its expression, or
 // the block when it has none.
 func (img *Image) outputRange() hcl.Range {
@@ -279,7 +270,9 @@ func checkOutputFormat(p string, rng hcl.Range) *hcl.Diagnostic {
 			Subject:  rng.Ptr(),
 		}
 	}
-	if OutputFormat(p) != "" {
+	// Whether an image's provider and model make GIF or SVG is the
+	// provider's to say.
+	if _, ok := imagefmt.FormatFromPath(p); ok {
 		return nil
 	}
 	ext := path.Ext(p)
