@@ -61,19 +61,25 @@ func sniffSVG(r io.Reader) (int, int, error) {
 			}
 			return 0, 0, fmt.Errorf("not well-formed XML: %w", err)
 		}
-		el, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
+		if el, ok := tok.(xml.StartElement); ok {
+			if err := checkSVGRoot(el); err != nil {
+				return 0, 0, err
+			}
+			w, h := svgSize(el.Attr)
+			return w, h, nil
 		}
-		if el.Name.Local != "svg" || (el.Name.Space != "" && el.Name.Space != svgNamespace) {
-			return 0, 0, fmt.Errorf("the root element is <%s>, not <svg>", el.Name.Local)
-		}
-		w, h := svgSize(el.Attr)
-		return w, h, nil
 	}
 }
 
 const svgNamespace = "http://www.w3.org/2000/svg"
+
+// checkSVGRoot refuses a root element other than svg.
+func checkSVGRoot(el xml.StartElement) error {
+	if el.Name.Local != "svg" || (el.Name.Space != "" && el.Name.Space != svgNamespace) {
+		return fmt.Errorf("the root element is <%s>, not <svg>", el.Name.Local)
+	}
+	return nil
+}
 
 func svgSize(attrs []xml.Attr) (int, int) {
 	get := func(name string) string {
@@ -110,43 +116,40 @@ func svgLength(s string) (int, bool) {
 	return int(math.Round(v)), true
 }
 
-// CheckSVG checks that data is a whole, well-formed XML document whose
-// root element is svg: Sniff reads only up to the root element.
+// CheckSVG checks, in one pass, that data is a whole, well-formed XML
+// document whose only root element is svg: Sniff reads only up to the
+// root element.
 func CheckSVG(data []byte) error {
-	if _, _, err := sniffSVG(bytes.NewReader(data)); err != nil {
-		return fmt.Errorf("sniffing svg: %w", err)
-	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	depth, roots := 0, 0
 	for {
 		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if cutShort(err) {
+		switch {
+		case errors.Is(err, io.EOF) && roots == 0:
+			return fmt.Errorf("sniffing svg: no root element: %w", ErrTruncated)
+		case errors.Is(err, io.EOF) && depth != 0, cutShort(err):
 			return errors.New("the svg file is truncated")
-		}
-		if err != nil {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
 			return fmt.Errorf("the svg is not well-formed XML: %w", err)
 		}
-		switch tok.(type) {
+		switch el := tok.(type) {
 		case xml.StartElement:
 			if depth == 0 {
-				roots++
+				if roots++; roots > 1 {
+					return fmt.Errorf("the svg has %d root elements", roots)
+				}
+				if err := checkSVGRoot(el); err != nil {
+					return fmt.Errorf("sniffing svg: %w", err)
+				}
 			}
 			depth++
 		case xml.EndElement:
 			depth--
 		}
 	}
-	switch {
-	case depth != 0:
-		return errors.New("the svg file is truncated")
-	case roots != 1:
-		return fmt.Errorf("the svg has %d root elements", roots)
-	}
-	return nil
 }
 
 // cutShort reports whether err is the XML decoder's complaint that the
