@@ -148,15 +148,15 @@ func (p *Project) planReference(r refState) plugins.Reference {
 		ref.Width, ref.Height = dimensions(filepath.Join(p.dir, filepath.FromSlash(r.spec.Value)))
 	case schema.RefImage:
 		// The upstream's output path says its format even before it is
-		// generated, so a provider refuses a format it cannot take
-		// (an SVG, say) at plan time rather than after the upstream is
-		// paid for.
+		// generated (the format is in its spec hash, so a locked output of
+		// the same bytes has it too), and a provider refuses a format it
+		// cannot take (an SVG, say) at plan time rather than after the
+		// upstream is paid for.
 		if up := p.byAddr[r.spec.Value]; up != nil {
 			ref.MediaType = mediaTypeOf(up.inst.Output)
 		}
 		if le := p.Lock.Image(r.spec.Value); le != nil && le.SHA256 == r.sum {
 			ref.Width, ref.Height = le.Width, le.Height
-			ref.MediaType = mediaTypeOf(le.Output)
 		}
 	case schema.RefURL:
 		if f, ok := p.fetched(r.spec.Value); ok && f.sum == r.sum { // refreshed
